@@ -1,0 +1,21 @@
+using MudBlazor.Services;
+
+namespace CrisisComms.Web.Components;
+
+public static class AppComponentsExtensions
+{
+    /// <summary>Razor components (staff pages interactive on the server, public and account pages static) and MudBlazor.</summary>
+    public static IServiceCollection AddAppComponents(this IServiceCollection services)
+    {
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapAppComponents(this WebApplication app)
+    {
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

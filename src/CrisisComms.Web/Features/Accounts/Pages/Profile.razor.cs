@@ -1,0 +1,45 @@
+using CrisisComms.Web.Infrastructure.Api;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+
+namespace CrisisComms.Web.Features.Accounts.Pages;
+
+/// <summary>The signed-in user's own account: details and two-factor set-up. Rules live in <see cref="TwoFactorService"/>.</summary>
+public partial class Profile
+{
+    [Inject] private TwoFactorService TwoFactor { get; set; } = default!;
+    [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
+
+    private TwoFactorStatus? _status;
+    private AuthenticatorSetup? _setup;
+    private IReadOnlyList<string>? _recoveryCodes;
+    private string _code = "";
+    private string? _error;
+
+    protected override async Task OnInitializedAsync() => await RunAsync(async u => _status = await TwoFactor.GetStatusAsync(u));
+
+    private Task BeginAsync() => RunAsync(async u => _setup = await TwoFactor.BeginSetupAsync(u));
+
+    private Task EnableAsync() => RunAsync(async u =>
+    {
+        _recoveryCodes = await TwoFactor.EnableAsync(u, _code);
+        _setup = null;
+    });
+
+    private Task DisableAsync() => RunAsync(async u =>
+    {
+        await TwoFactor.DisableAsync(u);
+        _status = await TwoFactor.GetStatusAsync(u);
+    });
+
+    private async Task RunAsync(Func<System.Security.Claims.ClaimsPrincipal, Task> action)
+    {
+        _error = null;
+        try
+        {
+            await action((await AuthState).User);
+        }
+        catch (AppValidationException e) { _error = string.Join(" ", e.Errors.SelectMany(x => x.Value)); }
+        catch (Exception e) when (e is ConflictException or AccessDeniedException) { _error = e.Message; }
+    }
+}

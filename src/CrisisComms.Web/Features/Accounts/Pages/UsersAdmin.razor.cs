@@ -1,0 +1,72 @@
+using System.Security.Claims;
+using CrisisComms.Web.Infrastructure.Api;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+
+namespace CrisisComms.Web.Features.Accounts.Pages;
+
+/// <summary>Admin: list, create, grant/remove roles, disable/enable. Every rule is in <see cref="UserAdminService"/>.</summary>
+public partial class UsersAdmin
+{
+    [Inject] private UserAdminService Admin { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
+
+    private IReadOnlyList<UserSummary>? _users;
+    private CreateUserRequest _new = new();
+    private IDictionary<string, string[]> _fieldErrors = new Dictionary<string, string[]>();
+    private string? _error;
+    private bool _busy;
+
+    protected override Task OnInitializedAsync() => RunAsync(_ => Task.CompletedTask);
+
+    private bool HasError(string field) => _fieldErrors.ContainsKey(field);
+    private string ErrorFor(string field) => _fieldErrors.TryGetValue(field, out var m) ? string.Join(" ", m) : "";
+
+    private void ToggleNewRole(string role, bool on)
+    {
+        if (on && !_new.Roles.Contains(role)) _new.Roles.Add(role);
+        if (!on) _new.Roles.Remove(role);
+    }
+
+    private Task CreateAsync() => RunAsync(async actor =>
+    {
+        await Admin.CreateAsync(actor, _new);
+        Snackbar.Add($"Created {_new.Email}.", Severity.Success);
+        _new = new();
+    });
+
+    private Task SetRoleAsync(UserSummary user, string role, bool granted) => RunAsync(async actor =>
+    {
+        await Admin.SetRoleAsync(actor, user.Id, role, granted);
+        Snackbar.Add($"{(granted ? "Granted" : "Removed")} {role} {(granted ? "to" : "from")} {user.Email}.", Severity.Success);
+    });
+
+    private Task SetDisabledAsync(UserSummary user, bool disabled) => RunAsync(async actor =>
+    {
+        await Admin.SetDisabledAsync(actor, user.Id, disabled);
+        Snackbar.Add($"{(disabled ? "Disabled" : "Enabled")} {user.Email}.", Severity.Success);
+    });
+
+    /// <summary>Runs an action as the signed-in admin, then reloads the list; errors are shown, never swallowed.</summary>
+    private async Task RunAsync(Func<ClaimsPrincipal, Task> action)
+    {
+        _busy = true;
+        _error = null;
+        _fieldErrors = new Dictionary<string, string[]>();
+        var actor = (await AuthState).User;
+        try
+        {
+            await action(actor);
+        }
+        catch (AppValidationException e) { _fieldErrors = e.Errors; }
+        catch (Exception e) when (e is ConflictException or NotFoundException or AccessDeniedException) { _error = e.Message; }
+        try
+        {
+            _users = await Admin.ListAsync(actor);
+        }
+        catch (AccessDeniedException e) { _error = e.Message; _users = []; }
+        _busy = false;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Security.Claims;
+using CrisisComms.Web.Infrastructure.Options;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server;
+using Microsoft.Extensions.Options;
+
+namespace CrisisComms.Web.Features.Accounts;
+
+/// <summary>
+/// Keeps an open interactive session honest: every Auth:RevalidationInterval it re-reads the user
+/// from the database. A disabled account or changed security stamp signs the session out; changed
+/// roles replace the session's roles, so navigation and pages follow within seconds
+/// (the template's 30 minutes is far too long while someone is approving a breach statement).
+/// </summary>
+internal sealed class StaffAuthenticationStateProvider : ServerAuthenticationStateProvider, IDisposable
+{
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ILogger<StaffAuthenticationStateProvider> _logger;
+    private readonly PeriodicTimer _timer;
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+
+    public StaffAuthenticationStateProvider(IServiceScopeFactory scopes, IOptions<AuthOptions> auth, TimeProvider time, ILogger<StaffAuthenticationStateProvider> logger)
+    {
+        _scopes = scopes;
+        _logger = logger;
+        _timer = new PeriodicTimer(auth.Value.RevalidationInterval, time);
+        AuthenticationStateChanged += _ => _loop ??= RevalidateLoopAsync();
+    }
+
+    private async Task RevalidateLoopAsync()
+    {
+        try
+        {
+            while (await _timer.WaitForNextTickAsync(_stop.Token))
+                await RevalidateOnceAsync();
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    /// <summary>One check against the database; public for tests.</summary>
+    internal async Task RevalidateOnceAsync()
+    {
+        var current = (await GetAuthenticationStateAsync()).User;
+        if (current.Identity?.IsAuthenticated != true) return;
+        try
+        {
+            await using var scope = _scopes.CreateAsyncScope();
+            var refreshed = await scope.ServiceProvider.GetRequiredService<StaffPrincipalRefresher>().RefreshAsync(current);
+            if (refreshed is null)
+            {
+                SetAuthenticationState(Task.FromResult(new AuthenticationState(new ClaimsPrincipal(new ClaimsIdentity()))));
+            }
+            else if (!RolesOf(refreshed.Value.Principal).SetEquals(RolesOf(current)))
+            {
+                SetAuthenticationState(Task.FromResult(new AuthenticationState(refreshed.Value.Principal)));
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A database hiccup must not end the session; the next tick tries again.
+            _logger.LogWarning(e, "Revalidating the signed-in user failed; will retry");
+        }
+    }
+
+    private static HashSet<string> RolesOf(ClaimsPrincipal p) =>
+        p.Claims.Where(c => c.Type == ClaimTypes.Role).Select(c => c.Value).ToHashSet();
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _timer.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace CrisisComms.Web.Infrastructure.Api;
+
+/// <summary>
+/// On /api routes, turns exceptions into RFC 9457 problem details naming what is wrong:
+/// the app's own exceptions keep their status (400/401/403/404/409), malformed bodies are 400,
+/// anything else is a 500 without internals.
+/// </summary>
+internal sealed class ApiProblemMiddleware(RequestDelegate next, IProblemDetailsService problems, ILogger<ApiProblemMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception exception) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            var problem = ToProblem(exception);
+            if (problem.Status >= 500) logger.LogError(exception, "Unhandled error on {Path}", context.Request.Path);
+            context.Response.Clear();
+            context.Response.StatusCode = problem.Status!.Value;
+            await problems.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
+        }
+    }
+
+    internal static ProblemDetails ToProblem(Exception exception) => exception switch
+    {
+        AppValidationException v => new HttpValidationProblemDetails(v.Errors)
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The request has invalid fields.",
+            Detail = string.Join(" ", v.Errors.SelectMany(e => e.Value)),
+        },
+        AccessDeniedException a => new ProblemDetails
+        {
+            Status = a.Unauthenticated ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden,
+            Title = a.Unauthenticated ? "Not signed in." : "Not allowed.",
+            Detail = a.Message,
+        },
+        NotFoundException n => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found.", Detail = n.Message },
+        ConflictException c => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict.", Detail = c.Message },
+        BadHttpRequestException b => new ProblemDetails
+        {
+            Status = b.StatusCode,
+            Title = "Malformed request.",
+            Detail = b.InnerException is System.Text.Json.JsonException j
+                ? $"The request body is not valid JSON: {j.Message}"
+                : b.Message,
+        },
+        _ => new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "Something went wrong on the server.", Detail = "Nothing was changed by this request unless its response said so. Try again; if it keeps failing, tell an administrator." },
+    };
+}

@@ -1,0 +1,41 @@
+using CrisisComms.Web.Infrastructure.Security;
+
+namespace CrisisComms.Web.Infrastructure.Api;
+
+public static class StaffApiExtensions
+{
+    /// <summary>Problem details for every API error, OpenAPI document, exception mapping.</summary>
+    public static IServiceCollection AddStaffApi(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddOpenApi("v1");
+        return services;
+    }
+
+    /// <summary>The OpenAPI document at /openapi/v1.json.</summary>
+    public static IEndpointRouteBuilder MapStaffApi(this IEndpointRouteBuilder app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json");
+        return app;
+    }
+
+    /// <summary>Middleware order for the whole app, in one place.</summary>
+    public static WebApplication UseAppPipeline(this WebApplication app)
+    {
+        app.UseSecurityHeaders();
+        app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        if (!app.Environment.IsDevelopment()) app.UseHsts();
+
+        // Empty error responses: problem details on the API, the not-found page elsewhere.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), a => a.UseStatusCodePages());
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"),
+            a => a.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), a => a.UseMiddleware<ApiProblemMiddleware>());
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+}

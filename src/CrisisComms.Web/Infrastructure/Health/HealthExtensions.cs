@@ -1,0 +1,43 @@
+using CrisisComms.Web.Infrastructure.Data;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace CrisisComms.Web.Infrastructure.Health;
+
+/// <summary>Ready = the database answers and has every migration applied.</summary>
+internal sealed class DatabaseReadyCheck(AppDbContext db) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        try
+        {
+            if (!await db.Database.CanConnectAsync(ct)) return HealthCheckResult.Unhealthy("The database cannot be reached.");
+            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+            return pending.Count == 0
+                ? HealthCheckResult.Healthy("Database reachable, migrations applied.")
+                : HealthCheckResult.Unhealthy($"{pending.Count} migration(s) not applied: {string.Join(", ", pending)}");
+        }
+        catch (Exception e)
+        {
+            return HealthCheckResult.Unhealthy("The database check failed: " + e.GetType().Name);
+        }
+    }
+}
+
+public static class HealthExtensions
+{
+    public static IServiceCollection AddAppHealth(this IServiceCollection services)
+    {
+        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        return services;
+    }
+
+    /// <summary>/healthz: the process answers. /readyz: it can do its job (database ready).</summary>
+    public static IEndpointRouteBuilder MapAppHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        return app;
+    }
+}

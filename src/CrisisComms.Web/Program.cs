@@ -1,0 +1,38 @@
+using CrisisComms.Web.Components;
+using CrisisComms.Web.Features.Accounts;
+using CrisisComms.Web.Features.Audit;
+using CrisisComms.Web.Infrastructure.Api;
+using CrisisComms.Web.Infrastructure.Data;
+using CrisisComms.Web.Infrastructure.Health;
+using CrisisComms.Web.Infrastructure.Options;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddValidatedOptions<OrganisationOptions>();
+builder.Services.AddValidatedOptions<SeedOptions>();
+builder.Services.AddAppData();
+builder.Services.AddAudit();
+builder.Services.AddAccounts();
+builder.Services.AddStaffApi();
+builder.Services.AddAppHealth();
+builder.Services.AddAppComponents();
+
+var app = builder.Build();
+
+if (CreateAdminCommand.IsRequested(args))
+    return await CreateAdminCommand.RunAsync(app.Services, args, Console.In, Console.Out, Console.Error);
+
+await app.Services.InitialiseDatabaseAsync();
+
+app.UseAppPipeline();
+app.MapAppHealth();
+app.MapStaffApi();
+app.MapAccounts();
+app.MapAppComponents();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>The app's entry point; public so tests can host it with WebApplicationFactory.</summary>
+public partial class Program;
