@@ -30,7 +30,7 @@ public static class AccountsExtensions
                 ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? IdentityConstants.BearerScheme
                     : IdentityConstants.ApplicationScheme)
-            .AddBearerToken(IdentityConstants.BearerScheme)
+            .AddBearerToken(IdentityConstants.BearerScheme, o => o.Events.OnMessageReceived = StaffSessionValidation.ValidateBearerAsync)
             .AddIdentityCookies();
 
         services.ConfigureApplicationCookie(o =>
@@ -45,6 +45,7 @@ public static class AccountsExtensions
             o.Cookie.SameSite = SameSiteMode.Lax;
             // APIs answer 401/403; only pages are redirected to the login form.
             o.Events.OnRedirectToLogin = ctx => ApiOr(ctx.HttpContext, StatusCodes.Status401Unauthorized, () => ctx.Response.Redirect(ctx.RedirectUri));
+            o.Events.OnValidatePrincipal = StaffSessionValidation.ValidateCookieAsync;
             o.Events.OnRedirectToAccessDenied = ctx => ApiOr(ctx.HttpContext, StatusCodes.Status403Forbidden, () => ctx.Response.Redirect(ctx.RedirectUri));
         });
 
@@ -67,7 +68,6 @@ public static class AccountsExtensions
         services.AddHttpContextAccessor();
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, StaffAuthenticationStateProvider>();
-        services.AddScoped<Microsoft.AspNetCore.Authentication.IClaimsTransformation, StaffClaimsTransformation>();
         services.AddScoped<StaffPrincipalRefresher>();
         services.AddScoped<StaffAuthorizer>();
         services.AddScoped<StaffSignInService>();

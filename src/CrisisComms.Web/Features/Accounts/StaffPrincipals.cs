@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CrisisComms.Web.Infrastructure.Api;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -57,19 +58,48 @@ public sealed class StaffAuthorizer(StaffPrincipalRefresher refresher)
     }
 }
 
-/// <summary>Applies <see cref="StaffPrincipalRefresher"/> to every authenticated HTTP request (cookie or bearer).</summary>
-internal sealed class StaffClaimsTransformation(StaffPrincipalRefresher refresher) : Microsoft.AspNetCore.Authentication.IClaimsTransformation
+/// <summary>
+/// Hooks <see cref="StaffPrincipalRefresher"/> into both sign-in handlers, so every HTTP request
+/// (cookie or bearer) carries the user's current roles, and a disabled or changed account is
+/// unauthenticated (401 / back to the login page) on its next request.
+/// </summary>
+internal static class StaffSessionValidation
 {
-    private ClaimsPrincipal? _input;
-    private ClaimsPrincipal? _output;
-
-    public async Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
+    /// <summary>Cookie: replaces Identity's 30-minute security-stamp check with a check on every request.</summary>
+    public static async Task ValidateCookieAsync(Microsoft.AspNetCore.Authentication.Cookies.CookieValidatePrincipalContext context)
     {
-        if (principal.Identity?.IsAuthenticated != true) return principal;
-        // Authentication can run more than once per request; the database is asked once.
-        if (ReferenceEquals(principal, _input) || ReferenceEquals(principal, _output)) return _output!;
-        _input = principal;
-        _output = (await refresher.RefreshAsync(principal))?.Principal ?? new ClaimsPrincipal(new ClaimsIdentity());
-        return _output;
+        var refreshed = context.Principal is null ? null
+            : await context.HttpContext.RequestServices.GetRequiredService<StaffPrincipalRefresher>().RefreshAsync(context.Principal);
+        if (refreshed is null)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+        }
+        else
+        {
+            context.ReplacePrincipal(refreshed.Value.Principal);
+        }
+    }
+
+    /// <summary>Bearer: reads the token as the stock handler would, then checks the user against the database.</summary>
+    public static async Task ValidateBearerAsync(Microsoft.AspNetCore.Authentication.BearerToken.MessageReceivedContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return;
+        var ticket = context.Options.BearerTokenProtector.Unprotect(header["Bearer ".Length..].Trim());
+        if (ticket?.Properties.ExpiresUtc is not { } expires || (context.Options.TimeProvider ?? TimeProvider.System).GetUtcNow() >= expires)
+        {
+            context.Fail("The token is invalid or has expired.");
+            return;
+        }
+        var refreshed = await context.HttpContext.RequestServices.GetRequiredService<StaffPrincipalRefresher>().RefreshAsync(ticket.Principal);
+        if (refreshed is null)
+        {
+            context.Fail("The account behind this token is disabled or changed; request a new token.");
+            return;
+        }
+        context.Principal = refreshed.Value.Principal;
+        context.Properties = ticket.Properties;
+        context.Success();
     }
 }

@@ -101,7 +101,18 @@ public sealed class UserAdminService(
         };
 
         await using var tx = await db.Database.BeginTransactionAsync();
-        Check(await users.CreateAsync(user, request.Password), "email");
+        try
+        {
+            var created = await users.CreateAsync(user, request.Password);
+            if (created.Errors.Any(e => e.Code is nameof(IdentityErrorDescriber.DuplicateUserName) or nameof(IdentityErrorDescriber.DuplicateEmail)))
+                throw new DbUpdateException("duplicate");
+            Check(created, "email");
+        }
+        catch (DbUpdateException)
+        {
+            // Two admins creating the same address at once: the unique index decides, the loser is told why.
+            throw new AppValidationException("email", $"A user with email {email} already exists.");
+        }
         Check(await users.AddToRolesAsync(user, roles), "roles");
         audit.Record(actor, "account.created", "user", user.Id, $"Created {email} ({displayName}) with roles {string.Join(", ", roles)}");
         await db.SaveChangesAsync();
