@@ -1,0 +1,45 @@
+namespace CrisisComms.Tests.Infrastructure;
+
+/// <summary>A bad configuration value stops start-up with a message naming the key.</summary>
+public sealed class OptionsValidationTests
+{
+    [Theory]
+    [InlineData("Organisation:TimeZone", "Mars/Olympus_Mons", "Organisation:TimeZone \"Mars/Olympus_Mons\" is not a known IANA time zone id")]
+    [InlineData("Organisation:Name", "", "Organisation:Name must be set")]
+    [InlineData("Organisation:Culture", "xx-NOPE-zz", "Organisation:Culture")]
+    [InlineData("Auth:TokenLifetime", "00:00:05", "Auth:TokenLifetime must be between")]
+    [InlineData("Auth:MaxFailedAccessAttempts", "0", "Auth:MaxFailedAccessAttempts must be between 1 and 100")]
+    [InlineData("Auth:LoginRateLimit:PermitLimit", "0", "Auth:LoginRateLimit:PermitLimit must be at least 1")]
+    [InlineData("Database:Provider", "Oracle", "Database:Provider \"Oracle\" is not supported")]
+    [InlineData("Storage:DataDirectory", " ", "Storage:DataDirectory must be set")]
+    public void Start_up_fails_naming_the_bad_key(string key, string value, string expected)
+    {
+        using var app = AppFactory.With(new Dictionary<string, string?> { [key] = value });
+
+        var error = Record.Exception(() => app.CreateClient());
+
+        Assert.NotNull(error);
+        Assert.Contains(expected, Flatten(error));
+    }
+
+    [Fact]
+    public void A_demo_password_the_policy_rejects_stops_start_up_naming_the_key()
+    {
+        using var app = AppFactory.With(new Dictionary<string, string?> { ["Seed:DemoPassword"] = "short" });
+        var error = Record.Exception(() => app.CreateClient());
+        Assert.Contains("Seed:DemoPassword", Flatten(error!));
+    }
+
+    [Fact]
+    public void Good_defaults_start()
+    {
+        using var app = new AppFactory();
+        Assert.NotNull(app.CreateClient());
+    }
+
+    private static string Flatten(Exception e) => e switch
+    {
+        AggregateException a => string.Join(" | ", a.InnerExceptions.Select(Flatten)),
+        _ => e.Message + (e.InnerException is null ? "" : " | " + Flatten(e.InnerException)),
+    };
+}
