@@ -20,10 +20,13 @@ public sealed record AuthenticatorSetup(string SharedKey, string AuthenticatorUr
 public sealed class TwoFactorService(
     StaffAuthorizer authorizer,
     UserManager<ApplicationUser> users,
+    IUserStore<ApplicationUser> store,
     AppDbContext db,
     AuditLog audit,
     IOptions<OrganisationOptions> org)
 {
+    private readonly IUserAuthenticatorKeyStore<ApplicationUser> keys = (IUserAuthenticatorKeyStore<ApplicationUser>)store;
+
     public async Task<TwoFactorStatus> GetStatusAsync(ClaimsPrincipal actor)
     {
         var user = await CurrentAsync(actor);
@@ -35,7 +38,10 @@ public sealed class TwoFactorService(
     {
         var user = await CurrentAsync(actor);
         if (user.TwoFactorEnabled) throw new ConflictException("Two-factor sign-in is already on. Turn it off first to set up a new authenticator.");
-        await users.ResetAuthenticatorKeyAsync(user);
+        // Not UserManager.ResetAuthenticatorKeyAsync: it renews the security stamp, which would sign
+        // the user out halfway through set-up. An unconfirmed key protects nothing yet.
+        await keys.SetAuthenticatorKeyAsync(user, users.GenerateNewAuthenticatorKey(), CancellationToken.None);
+        await users.UpdateAsync(user);
         var key = (await users.GetAuthenticatorKeyAsync(user))!;
         var issuer = Uri.EscapeDataString(org.Value.Name);
         var uri = $"otpauth://totp/{issuer}:{Uri.EscapeDataString(user.Email!)}?secret={key}&issuer={issuer}&digits=6";

@@ -15,6 +15,7 @@ public partial class Profile
     private IReadOnlyList<string>? _recoveryCodes;
     private string _code = "";
     private string? _error;
+    private bool _disabledNow;
 
     protected override async Task OnInitializedAsync() => await RunAsync(async u => _status = await TwoFactor.GetStatusAsync(u));
 
@@ -29,7 +30,7 @@ public partial class Profile
     private Task DisableAsync() => RunAsync(async u =>
     {
         await TwoFactor.DisableAsync(u);
-        _status = await TwoFactor.GetStatusAsync(u);
+        _disabledNow = true;
     });
 
     private async Task RunAsync(Func<System.Security.Claims.ClaimsPrincipal, Task> action)
