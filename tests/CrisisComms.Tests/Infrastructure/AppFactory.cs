@@ -61,6 +61,27 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>Password of the users tests create with <see cref="CreateUserAsync"/>.</summary>
+    public const string UserPassword = "Correct-Horse-Battery-9";
+
+    /// <summary>A new staff account with a unique email, made by the demo admin through the staff API.</summary>
+    public async Task<(string Id, string Email)> CreateUserAsync(string prefix, params string[] roles)
+    {
+        var email = $"{prefix}-{Guid.NewGuid():n}@demo.local";
+        using var admin = await ClientForAsync("admin@demo.local");
+        var response = await admin.PostAsJsonAsync("/api/staff/v1/users", new { email, displayName = prefix, password = UserPassword, roles });
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return ((await response.Content.ReadFromJsonAsync<IdBody>())!.Id, email);
+    }
+
+    /// <summary>The claims principal the app would build for this user at sign-in (for calling services directly).</summary>
+    public Task<System.Security.Claims.ClaimsPrincipal> PrincipalForAsync(string email) => WithScopeAsync(async sp =>
+    {
+        var users = sp.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<CrisisComms.Web.Features.Accounts.ApplicationUser>>();
+        var factory = sp.GetRequiredService<Microsoft.AspNetCore.Identity.IUserClaimsPrincipalFactory<CrisisComms.Web.Features.Accounts.ApplicationUser>>();
+        return await factory.CreateAsync((await users.FindByEmailAsync(email))!);
+    });
+
     /// <summary>Runs code against the app's services in a fresh scope (a database check, a service call).</summary>
     public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
     {
@@ -77,6 +98,8 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
+
+    private sealed record IdBody(string Id);
 
     public sealed record TokenBody(string Token, DateTimeOffset ExpiresAt);
 }

@@ -72,12 +72,10 @@ public sealed class LoginPageTests(AppFactory app) : IClassFixture<AppFactory>
     [Fact]
     public async Task Disabling_an_account_ends_its_cookie_session_on_the_next_request()
     {
-        var email = $"cookie-{Guid.NewGuid():n}@demo.local";
+        var (id, email) = await app.CreateUserAsync("cookie", "Author");
         using var admin = await app.ClientForAsync("admin@demo.local");
-        var created = await admin.PostAsJsonAsync("/api/staff/v1/users", new { email, displayName = "Cookie", password = "Correct-Horse-Battery-9", roles = new[] { "Author" } });
-        var id = (await created.Content.ReadFromJsonAsync<IdBody>())!.Id;
         var browser = Browser();
-        await LoginForm.PostAsync(browser, email, "Correct-Horse-Battery-9");
+        await LoginForm.PostAsync(browser, email, AppFactory.UserPassword);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/dashboard")).StatusCode);
 
         await admin.PostAsync($"/api/staff/v1/users/{id}/disable", null);
@@ -104,5 +102,4 @@ public sealed class LoginPageTests(AppFactory app) : IClassFixture<AppFactory>
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/dashboard")).StatusCode);
     }
 
-    private sealed record IdBody(string Id);
 }

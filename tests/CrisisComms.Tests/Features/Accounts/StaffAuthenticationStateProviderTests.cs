@@ -46,9 +46,7 @@ public sealed class StaffAuthenticationStateProviderTests(AppFactory app) : ICla
         Assert.True((await provider.GetAuthenticationStateAsync()).User.IsInRole(StaffRoles.Approver));
     }
 
-    private ClaimsPrincipal AdminPrincipal => app.WithScopeAsync(async sp =>
-        await sp.GetRequiredService<IUserClaimsPrincipalFactory<ApplicationUser>>().CreateAsync(
-            (await sp.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync("admin@demo.local"))!)).GetAwaiter().GetResult();
+    private ClaimsPrincipal AdminPrincipal => app.PrincipalForAsync("admin@demo.local").GetAwaiter().GetResult();
 
     private Task WithAdminAsync(Func<UserAdminService, Task> action) =>
         app.WithScopeAsync(async sp => { await action(sp.GetRequiredService<UserAdminService>()); return 0; });
@@ -66,13 +64,7 @@ public sealed class StaffAuthenticationStateProviderTests(AppFactory app) : ICla
 
     private async Task<(string Id, ClaimsPrincipal Principal)> CreateUserAsync(string role)
     {
-        var email = $"session-{Guid.NewGuid():n}@demo.local";
-        using var admin = await app.ClientForAsync("admin@demo.local");
-        (await admin.PostAsJsonAsync("/api/staff/v1/users", new { email, displayName = "Session", password = "Correct-Horse-Battery-9", roles = new[] { role } })).EnsureSuccessStatusCode();
-        return await app.WithScopeAsync(async sp =>
-        {
-            var user = (await sp.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email))!;
-            return (user.Id, await sp.GetRequiredService<IUserClaimsPrincipalFactory<ApplicationUser>>().CreateAsync(user));
-        });
+        var (id, email) = await app.CreateUserAsync("session", role);
+        return (id, await app.PrincipalForAsync(email));
     }
 }

@@ -118,16 +118,9 @@ public sealed class TokenEndpointTests(AppFactory app) : IClassFixture<AppFactor
         Assert.DoesNotContain(entries, e => e.Summary.Contains("Secret-Wrong-1234") || e.Summary.Contains(UserPassword));
     }
 
-    private const string UserPassword = "Correct-Horse-Battery-9";
+    private const string UserPassword = AppFactory.UserPassword;
 
-    private async Task<string> CreateUserAsync(string prefix)
-    {
-        var email = $"{prefix}-{Guid.NewGuid():n}@demo.local";
-        using var admin = await app.ClientForAsync("admin@demo.local");
-        var response = await admin.PostAsJsonAsync("/api/staff/v1/users", new { email, displayName = prefix, password = UserPassword, roles = new[] { "Author" } });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return email;
-    }
+    private async Task<string> CreateUserAsync(string prefix) => (await app.CreateUserAsync(prefix, "Author")).Email;
 
     private sealed record MeBody(string Id, string Email, string DisplayName, string[] Roles);
 }

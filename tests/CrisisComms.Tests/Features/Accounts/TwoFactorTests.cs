@@ -11,7 +11,7 @@ namespace CrisisComms.Tests.Features.Accounts;
 /// <summary>TOTP two-factor: set up from the profile (service), then required by sign-in.</summary>
 public sealed class TwoFactorTests(AppFactory app) : IClassFixture<AppFactory>
 {
-    private const string Password = "Correct-Horse-Battery-9";
+    private const string Password = AppFactory.UserPassword;
 
     [Fact]
     public async Task After_enabling_two_factor_a_token_needs_the_current_code()
@@ -65,16 +65,8 @@ public sealed class TwoFactorTests(AppFactory app) : IClassFixture<AppFactory>
 
     private async Task<(string Email, ClaimsPrincipal Principal)> CreateUserAsync()
     {
-        var email = $"tfa-{Guid.NewGuid():n}@demo.local";
-        using var admin = await app.ClientForAsync("admin@demo.local");
-        (await admin.PostAsJsonAsync("/api/staff/v1/users", new { email, displayName = "TFA", password = Password, roles = new[] { "Approver" } })).EnsureSuccessStatusCode();
-        var principal = await app.WithScopeAsync(async sp =>
-        {
-            var users = sp.GetRequiredService<UserManager<ApplicationUser>>();
-            var factory = sp.GetRequiredService<IUserClaimsPrincipalFactory<ApplicationUser>>();
-            return await factory.CreateAsync((await users.FindByEmailAsync(email))!);
-        });
-        return (email, principal);
+        var (_, email) = await app.CreateUserAsync("tfa", "Approver");
+        return (email, await app.PrincipalForAsync(email));
     }
 
     private static string Code(string sharedKey) =>

@@ -9,7 +9,7 @@ namespace CrisisComms.Tests.Features.Accounts;
 /// <summary>Account administration through the staff API: roles are checked in the service, on every call, against the database.</summary>
 public sealed class UsersApiTests(AppFactory app) : IClassFixture<AppFactory>
 {
-    private const string Password = "Correct-Horse-Battery-9";
+    private const string Password = AppFactory.UserPassword;
 
     [Theory]
     [InlineData("author@demo.local")]
@@ -193,15 +193,7 @@ public sealed class UsersApiTests(AppFactory app) : IClassFixture<AppFactory>
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():n}@demo.local";
 
-    private async Task<(string Id, string Email)> CreateAsync(string prefix, params string[] roles)
-    {
-        var email = Unique(prefix);
-        using var admin = await app.ClientForAsync("admin@demo.local");
-        var response = await admin.PostAsJsonAsync("/api/staff/v1/users", new { email, displayName = prefix, password = Password, roles });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<IdBody>();
-        return (body!.Id, email);
-    }
+    private Task<(string Id, string Email)> CreateAsync(string prefix, params string[] roles) => app.CreateUserAsync(prefix, roles);
 
     private Task<int> CountUsersAsync() => app.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().Users.CountAsync());
 
@@ -212,5 +204,4 @@ public sealed class UsersApiTests(AppFactory app) : IClassFixture<AppFactory>
         app.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().AuditEntries.Where(a => a.EntityId == userId).OrderBy(a => a.Id).ToListAsync());
 
     private sealed record MeBody(string Id, string Email, string DisplayName, string[] Roles);
-    private sealed record IdBody(string Id);
 }
