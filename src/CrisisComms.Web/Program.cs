@@ -1,6 +1,8 @@
 using CrisisComms.Web.Components;
 using CrisisComms.Web.Features.Accounts;
 using CrisisComms.Web.Features.Audit;
+using CrisisComms.Web.Features.Incidents;
+using CrisisComms.Web.Features.Statements;
 using CrisisComms.Web.Infrastructure.Api;
 using CrisisComms.Web.Infrastructure.Data;
 using CrisisComms.Web.Infrastructure.Health;
@@ -14,6 +16,8 @@ builder.Services.AddValidatedOptions<SeedOptions>();
 builder.Services.AddAppData();
 builder.Services.AddAudit();
 builder.Services.AddAccounts();
+builder.Services.AddIncidents();
+builder.Services.AddStatements();
 builder.Services.AddStaffApi();
 builder.Services.AddAppHealth();
 builder.Services.AddAppComponents();
@@ -29,6 +33,8 @@ app.UseAppPipeline();
 app.MapAppHealth();
 app.MapStaffApi();
 app.MapAccounts();
+app.MapIncidents();
+app.MapStatements();
 app.MapAppComponents();
 
 await app.RunAsync();

@@ -25,6 +25,12 @@ internal sealed class ApiProblemMiddleware(RequestDelegate next, IProblemDetails
         }
     }
 
+    private static ProblemDetails WithExtensions(ProblemDetails problem, IReadOnlyDictionary<string, object?> extensions)
+    {
+        foreach (var (key, value) in extensions) problem.Extensions[key] = value;
+        return problem;
+    }
+
     internal static ProblemDetails ToProblem(Exception exception) => exception switch
     {
         AppValidationException v => new HttpValidationProblemDetails(v.Errors)
@@ -40,7 +46,7 @@ internal sealed class ApiProblemMiddleware(RequestDelegate next, IProblemDetails
             Detail = a.Message,
         },
         NotFoundException n => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found.", Detail = n.Message },
-        ConflictException c => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict.", Detail = c.Message },
+        ConflictException c => WithExtensions(new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict.", Detail = c.Message }, c.Details),
         BadHttpRequestException b => new ProblemDetails
         {
             Status = b.StatusCode,

@@ -18,5 +18,8 @@ public sealed class AccessDeniedException(string message, bool unauthenticated =
 /// <summary>The thing asked for does not exist.</summary>
 public sealed class NotFoundException(string message) : Exception(message);
 
-/// <summary>The request clashes with the current state, named in the message.</summary>
-public sealed class ConflictException(string message) : Exception(message);
+/// <summary>The request clashes with the current state, named in the message; details travel as problem extensions.</summary>
+public sealed class ConflictException(string message, IReadOnlyDictionary<string, object?>? details = null) : Exception(message)
+{
+    public IReadOnlyDictionary<string, object?> Details { get; } = details ?? new Dictionary<string, object?>();
+}

@@ -1,5 +1,7 @@
 using CrisisComms.Web.Features.Accounts;
 using CrisisComms.Web.Features.Audit;
+using CrisisComms.Web.Features.Incidents;
+using CrisisComms.Web.Features.Statements;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -11,6 +13,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     : IdentityDbContext<ApplicationUser>(options)
 {
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Incident> Incidents => Set<Incident>();
+    public DbSet<Fact> Facts => Set<Fact>();
+    public DbSet<FactChange> FactChanges => Set<FactChange>();
+    public DbSet<Statement> Statements => Set<Statement>();
+    public DbSet<StatementRevision> StatementRevisions => Set<StatementRevision>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -32,6 +39,75 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             audit.Property(a => a.Summary).HasMaxLength(4000).IsRequired();
             audit.HasIndex(a => a.At);
             audit.HasIndex(a => new { a.EntityType, a.EntityId });
+        });
+
+        builder.Entity<Incident>(incident =>
+        {
+            incident.HasKey(i => i.Id);
+            incident.Property(i => i.Slug).HasMaxLength(Incident.SlugMaxLength).IsRequired();
+            incident.HasIndex(i => i.Slug).IsUnique();
+            incident.Property(i => i.Title).HasMaxLength(Incident.TitleMaxLength).IsRequired();
+            incident.Property(i => i.Summary).HasMaxLength(Incident.SummaryMaxLength).IsRequired();
+            incident.Property(i => i.Severity).HasConversion<string>().HasMaxLength(16);
+            incident.Property(i => i.Status).HasConversion<string>().HasMaxLength(16);
+            incident.Property(i => i.CreatedById).HasMaxLength(64);
+            incident.Property(i => i.Version).IsConcurrencyToken();
+            incident.HasMany(i => i.Facts).WithOne().HasForeignKey(f => f.IncidentId).OnDelete(DeleteBehavior.Cascade);
+            incident.HasIndex(i => i.UpdatedAt);
+        });
+
+        builder.Entity<Fact>(fact =>
+        {
+            fact.HasKey(f => f.Id);
+            fact.Property(f => f.Key).HasMaxLength(Fact.KeyMaxLength).IsRequired();
+            fact.HasIndex(f => new { f.IncidentId, f.Key }).IsUnique();
+            fact.Property(f => f.Label).HasMaxLength(Fact.LabelMaxLength).IsRequired();
+            fact.Property(f => f.Type).HasConversion<string>().HasMaxLength(16);
+            fact.Property(f => f.Value).HasMaxLength(Fact.ValueMaxLength).IsRequired();
+            fact.Property(f => f.UpdatedById).HasMaxLength(64);
+            fact.Property(f => f.UpdatedByName).HasMaxLength(256);
+            fact.Property(f => f.Version).IsConcurrencyToken();
+        });
+
+        builder.Entity<FactChange>(change =>
+        {
+            change.HasKey(c => c.Id);
+            change.Property(c => c.Key).HasMaxLength(Fact.KeyMaxLength);
+            change.Property(c => c.Type).HasConversion<string>().HasMaxLength(16);
+            change.Property(c => c.OldValue).HasMaxLength(Fact.ValueMaxLength);
+            change.Property(c => c.NewValue).HasMaxLength(Fact.ValueMaxLength);
+            change.Property(c => c.OldLabel).HasMaxLength(Fact.LabelMaxLength);
+            change.Property(c => c.NewLabel).HasMaxLength(Fact.LabelMaxLength);
+            change.Property(c => c.ById).HasMaxLength(64);
+            change.Property(c => c.ByName).HasMaxLength(256);
+            change.HasIndex(c => new { c.IncidentId, c.Key, c.At });
+        });
+
+        builder.Entity<Statement>(statement =>
+        {
+            statement.HasKey(s => s.Id);
+            statement.Property(s => s.Kind).HasConversion<string>().HasMaxLength(32);
+            statement.Property(s => s.Audience).HasConversion<string>().HasMaxLength(16);
+            statement.Property(s => s.State).HasConversion<string>().HasMaxLength(16);
+            statement.Property(s => s.TemplateId).HasMaxLength(100);
+            statement.Property(s => s.CreatedById).HasMaxLength(64);
+            statement.Property(s => s.Version).IsConcurrencyToken();
+            statement.HasOne<Incident>().WithMany().HasForeignKey(s => s.IncidentId).OnDelete(DeleteBehavior.Restrict);
+            statement.HasMany(s => s.Revisions).WithOne().HasForeignKey(r => r.StatementId).OnDelete(DeleteBehavior.Restrict);
+            statement.HasIndex(s => s.IncidentId);
+        });
+
+        builder.Entity<StatementRevision>(revision =>
+        {
+            revision.HasKey(r => r.Id);
+            // Two saves from the same base cannot both become revision N+1.
+            revision.HasIndex(r => new { r.StatementId, r.Number }).IsUnique();
+            revision.Property(r => r.TitleSource).HasMaxLength(StatementRevision.TitleMaxLength).IsRequired();
+            revision.Property(r => r.Title).HasMaxLength(2000).IsRequired();
+            revision.Property(r => r.ContentHash).HasMaxLength(64).IsRequired();
+            revision.Property(r => r.AuthorId).HasMaxLength(64);
+            revision.Property(r => r.AuthorName).HasMaxLength(256);
+            revision.Property(r => r.Note).HasMaxLength(200);
         });
     }
 

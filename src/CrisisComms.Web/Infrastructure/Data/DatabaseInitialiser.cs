@@ -9,6 +9,7 @@ public sealed class DatabaseInitialiser(
     DataPaths paths,
     RoleSeeder roles,
     DemoDataSeeder demo,
+    CrisisComms.Web.Features.Incidents.DemoIncidentSeeder demoIncident,
     ILogger<DatabaseInitialiser> logger)
 {
     public async Task InitialiseAsync(CancellationToken ct = default)
@@ -39,6 +40,7 @@ public sealed class DatabaseInitialiser(
 
         await roles.SeedAsync();
         await demo.SeedAsync(ct);
+        await demoIncident.SeedAsync(ct);
     }
 }
 

@@ -1,0 +1,17 @@
+namespace CrisisComms.Web.Features.Incidents;
+
+public static class IncidentsExtensions
+{
+    public static IServiceCollection AddIncidents(this IServiceCollection services)
+    {
+        services.AddScoped<IncidentService>();
+        services.AddScoped<DemoIncidentSeeder>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapIncidents(this IEndpointRouteBuilder app)
+    {
+        app.MapIncidentsApi();
+        return app;
+    }
+}

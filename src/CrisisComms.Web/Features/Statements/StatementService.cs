@@ -1,0 +1,261 @@
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using CrisisComms.Web.Features.Accounts;
+using CrisisComms.Web.Features.Audit;
+using CrisisComms.Web.Features.Incidents;
+using CrisisComms.Web.Infrastructure.Api;
+using CrisisComms.Web.Infrastructure.Data;
+using CrisisComms.Web.Infrastructure.Options;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CrisisComms.Web.Features.Statements;
+
+/// <summary>What an author asks for when starting a statement. With a template, kind/audience/title/body default to the template's.</summary>
+public sealed class NewStatement
+{
+    public string? Kind { get; set; }
+    public string? Audience { get; set; }
+    public string? Title { get; set; }
+    public string? Body { get; set; }
+    public string? Template { get; set; }
+}
+
+/// <summary>A fact the statement's latest revision used whose value has changed since (New is null when the fact was removed).</summary>
+public sealed record FactDrift(string Key, string Label, string Old, string? New);
+
+/// <summary>A statement with its incident, revisions (newest first) and any facts that changed under it.</summary>
+public sealed record StatementView(
+    Statement Statement, Incident Incident, StatementRevision Current, IReadOnlyList<StatementRevision> Revisions, IReadOnlyList<FactDrift> FactDrift);
+
+/// <summary>A row of an incident's statement list.</summary>
+public sealed record StatementSummary(
+    Guid Id, StatementKind Kind, Audience Audience, StatementState State, string Title, int Revision, DateTimeOffset UpdatedAt, bool FactsChanged);
+
+/// <summary>
+/// Drafting: statements from templates, immutable revisions, restore, re-render on changed facts,
+/// and no silent overwrites (every save names the revision it started from).
+/// </summary>
+public sealed class StatementService(
+    AppDbContext db,
+    StaffAuthorizer authorizer,
+    AuditLog audit,
+    TimeProvider time,
+    StatementRenderer renderer,
+    TemplateLibrary templates,
+    IOptions<OrganisationOptions> org)
+{
+    public async Task<StatementView> CreateAsync(ClaimsPrincipal actor, Guid incidentId, NewStatement request)
+    {
+        var user = await authorizer.RequireAsync(actor, IncidentService.Writers);
+        var incident = await LoadIncidentAsync(incidentId);
+        var errors = new Dictionary<string, string[]>();
+
+        StatementTemplate? template = null;
+        if (!string.IsNullOrWhiteSpace(request.Template))
+        {
+            template = templates.Find(request.Template);
+            if (template is null)
+                errors["template"] = [$"There is no template \"{request.Template}\". Templates: {string.Join(", ", templates.All.Select(t => t.Id))}."];
+        }
+        StatementKind kind = default;
+        Audience audience = default;
+        if (request.Kind is null && template is not null) kind = template.Kind;
+        else if (!KebabCase.TryParse(request.Kind, out kind))
+            errors["kind"] = [request.Kind is null ? $"Kind is required: one of {KebabCase.Allowed<StatementKind>()}." : $"\"{request.Kind}\" is not a kind; use one of {KebabCase.Allowed<StatementKind>()}."];
+        if (request.Audience is null && template is not null) audience = template.Audience;
+        else if (!KebabCase.TryParse(request.Audience, out audience))
+            errors["audience"] = [request.Audience is null ? $"Audience is required: one of {KebabCase.Allowed<Audience>()}." : $"\"{request.Audience}\" is not an audience; use one of {KebabCase.Allowed<Audience>()}."];
+        if (errors.Count > 0) throw new AppValidationException(errors);
+
+        var titleSource = request.Title ?? template?.Title ?? "";
+        var body = request.Body ?? template?.Body ?? "";
+        var now = time.GetUtcNow();
+        var statement = new Statement
+        {
+            Id = Guid.NewGuid(), IncidentId = incident.Id, Kind = kind, Audience = audience, State = StatementState.Draft,
+            TemplateId = template?.Id, CreatedAt = now, CreatedById = user.Id, UpdatedAt = now,
+        };
+        var revision = NewRevision(user, statement, 1, titleSource, body, Model(incident), template is null ? "created" : $"created from template {template.Id}");
+        db.Statements.Add(statement);
+        db.StatementRevisions.Add(revision);
+        statement.CurrentRevisionId = revision.Id;
+        audit.Record(new AuditActor(user.Id, user.Email), "statement.created", "statement", statement.Id.ToString(),
+            $"{KebabCase.Describe(kind)} for {KebabCase.Of(audience)} \"{revision.Title}\"{(template is null ? "" : $" from template {template.Id}")}");
+        await db.SaveChangesAsync();
+        return await GetAsync(actor, statement.Id);
+    }
+
+    public async Task<StatementView> GetAsync(ClaimsPrincipal actor, Guid id)
+    {
+        await authorizer.RequireAsync(actor, IncidentService.Readers);
+        var statement = await db.Statements.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id)
+            ?? throw new NotFoundException($"No statement with id {id}.");
+        var revisions = await db.StatementRevisions.AsNoTracking().Where(r => r.StatementId == id).OrderByDescending(r => r.Number).ToListAsync();
+        var incident = await LoadIncidentAsync(statement.IncidentId);
+        var current = revisions.First(r => r.Id == statement.CurrentRevisionId);
+        return new StatementView(statement, incident, current, revisions, Drift(current, incident));
+    }
+
+    public async Task<IReadOnlyList<StatementSummary>> ListForIncidentAsync(ClaimsPrincipal actor, Guid incidentId)
+    {
+        await authorizer.RequireAsync(actor, IncidentService.Readers);
+        var incident = await LoadIncidentAsync(incidentId);
+        var rows = await (from s in db.Statements.AsNoTracking()
+                          join r in db.StatementRevisions.AsNoTracking() on s.CurrentRevisionId equals r.Id
+                          where s.IncidentId == incidentId
+                          select new { s, r }).ToListAsync();
+        return rows.OrderByDescending(x => x.s.UpdatedAt)
+            .Select(x => new StatementSummary(x.s.Id, x.s.Kind, x.s.Audience, x.s.State, x.r.Title, x.r.Number, x.s.UpdatedAt, Drift(x.r, incident).Count > 0))
+            .ToList();
+    }
+
+    /// <summary>The placeholders' values for an incident, for previews.</summary>
+    public async Task<LiquidModel> ModelAsync(ClaimsPrincipal actor, Guid incidentId)
+    {
+        await authorizer.RequireAsync(actor, IncidentService.Readers);
+        return Model(await LoadIncidentAsync(incidentId));
+    }
+
+    /// <summary>Exactly what saving would produce, without saving: for the editor's live preview.</summary>
+    public (RenderOutcome Outcome, ChannelReport? Counts) Preview(LiquidModel model, StatementKind kind, string title, string body)
+    {
+        var outcome = renderer.Render(title, body, model);
+        return (outcome, outcome.Result is { } r ? ChannelLimits.Measure(kind, r.Markdown) : null);
+    }
+
+    /// <summary>Saves an edit as a new revision on top of <paramref name="baseRevisionId"/>; refused with the other person's change if someone saved first.</summary>
+    public async Task<StatementRevision> SaveAsync(ClaimsPrincipal actor, Guid id, string? title, string? body, Guid? baseRevisionId) =>
+        await AddRevisionAsync(actor, id, baseRevisionId, _ => (title, body, "edited"));
+
+    /// <summary>Makes an old revision's text current again, as a new revision (history is never rewritten).</summary>
+    public async Task<StatementRevision> RestoreAsync(ClaimsPrincipal actor, Guid id, Guid revisionId, Guid? baseRevisionId) =>
+        await AddRevisionAsync(actor, id, baseRevisionId, revisions =>
+        {
+            var old = revisions.FirstOrDefault(r => r.Id == revisionId)
+                ?? throw new NotFoundException($"Statement {id} has no revision {revisionId}.");
+            return (old.TitleSource, old.Body, $"restored from revision {old.Number}");
+        });
+
+    /// <summary>Renders the current text again with the incident's current facts, as a new revision.</summary>
+    public async Task<StatementRevision> RerenderAsync(ClaimsPrincipal actor, Guid id, Guid? baseRevisionId) =>
+        await AddRevisionAsync(actor, id, baseRevisionId, revisions =>
+        {
+            var current = revisions[0];
+            return (current.TitleSource, current.Body, "re-rendered with the current facts");
+        });
+
+    /// <summary>Word-level changes from one revision to another (title first, then the text as published).</summary>
+    public static IReadOnlyList<DiffSegment> Diff(StatementRevision from, StatementRevision to) =>
+        RevisionDiff.Words("# " + from.Title + "\n\n" + from.RenderedMarkdown, "# " + to.Title + "\n\n" + to.RenderedMarkdown);
+
+    private async Task<StatementRevision> AddRevisionAsync(ClaimsPrincipal actor, Guid id, Guid? baseRevisionId,
+        Func<IReadOnlyList<StatementRevision>, (string? Title, string? Body, string Note)> content)
+    {
+        var user = await authorizer.RequireAsync(actor, IncidentService.Writers);
+        var statement = await db.Statements.FirstOrDefaultAsync(s => s.Id == id) ?? throw new NotFoundException($"No statement with id {id}.");
+        if (statement.State == StatementState.Published)
+            throw new ConflictException("This statement is published and can no longer change. Write a correction as a new statement instead.");
+        if (statement.State == StatementState.Withdrawn)
+            throw new ConflictException("This statement was withdrawn; start a new statement instead.");
+        if (baseRevisionId is null)
+            throw new AppValidationException("baseRevisionId", "Say which revision your edit started from (baseRevisionId), so nobody's work is overwritten.");
+
+        var revisions = await db.StatementRevisions.Where(r => r.StatementId == id).OrderByDescending(r => r.Number).ToListAsync();
+        var current = revisions[0];
+        if (current.Id != baseRevisionId) throw Stale(revisions, baseRevisionId.Value, current);
+
+        var (title, body, note) = content(revisions);
+        var incident = await LoadIncidentAsync(statement.IncidentId);
+        var revision = NewRevision(user, statement, current.Number + 1, title, body, Model(incident), note);
+        if (revision.ContentHash == current.ContentHash && revision.TitleSource == current.TitleSource && revision.Body == current.Body)
+            return current; // nothing changed: no empty revision
+
+        db.StatementRevisions.Add(revision);
+        var previousState = statement.State;
+        statement.CurrentRevisionId = revision.Id;
+        statement.Version++;
+        statement.UpdatedAt = revision.CreatedAt;
+        if (statement.State is StatementState.InReview or StatementState.Approved or StatementState.Scheduled)
+            statement.State = StatementState.Draft;
+        audit.Record(new AuditActor(user.Id, user.Email), "statement.revised", "statement", statement.Id.ToString(),
+            $"Revision {revision.Number} ({note}){(previousState != statement.State ? $"; back to {KebabCase.Of(statement.State)} from {KebabCase.Of(previousState)}" : "")}");
+        try
+        {
+            await db.SaveChangesAsync();
+        }
+        catch (DbUpdateException)
+        {
+            // Someone saved from the same base at the same moment; the unique (statement, number) index chose them.
+            db.ChangeTracker.Clear();
+            var fresh = await db.StatementRevisions.AsNoTracking().Where(r => r.StatementId == id).OrderByDescending(r => r.Number).ToListAsync();
+            throw Stale(fresh, baseRevisionId.Value, fresh[0]);
+        }
+        return revision;
+    }
+
+    private StatementRevision NewRevision(StaffUser user, Statement statement, int number, string? titleSource, string? body, LiquidModel model, string note)
+    {
+        var errors = new Dictionary<string, string[]>();
+        titleSource = (titleSource ?? "").Trim();
+        body ??= "";
+        if (titleSource.Length == 0) errors["title"] = ["Title is required."];
+        else if (titleSource.Length > StatementRevision.TitleMaxLength) errors["title"] = [$"Title must be at most {StatementRevision.TitleMaxLength} characters (it is {titleSource.Length})."];
+        var bytes = Encoding.UTF8.GetByteCount(body);
+        if (bytes > StatementRevision.BodyMaxBytes) errors["body"] = [$"The text is {bytes / 1024.0:0.#} KB; the limit is {StatementRevision.BodyMaxBytes / 1024} KB. Nothing was saved."];
+        if (errors.Count > 0) throw new AppValidationException(errors);
+
+        var outcome = renderer.Render(titleSource, body, model);
+        if (!outcome.Ok)
+            throw new AppValidationException(outcome.Problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.Select(p => p.ToString()).ToArray()));
+        var result = outcome.Result!;
+        return new StatementRevision
+        {
+            Id = Guid.NewGuid(), StatementId = statement.Id, Number = number,
+            TitleSource = titleSource, Body = body, Title = result.Title, RenderedMarkdown = result.Markdown, Html = result.Html,
+            ContentHash = result.ContentHash, FactSnapshot = JsonSerializer.Serialize(result.FactsUsed),
+            AuthorId = user.Id, AuthorName = user.Email, CreatedAt = time.GetUtcNow(), Note = note,
+        };
+    }
+
+    private static ConflictException Stale(IReadOnlyList<StatementRevision> revisions, Guid baseId, StatementRevision current)
+    {
+        var baseRevision = revisions.FirstOrDefault(r => r.Id == baseId);
+        var diff = baseRevision is null ? [] : Diff(baseRevision, current);
+        return new ConflictException(
+            baseRevision is null
+                ? $"Revision {baseId} is not a revision of this statement; the current one is {current.Number} by {current.AuthorName}."
+                : $"Someone else saved revision {current.Number} ({current.AuthorName}, {current.Note}) after revision {baseRevision.Number}, which your edit started from. Nothing of yours was saved; compare their change, then save again on top of revision {current.Number}.",
+            new Dictionary<string, object?>
+            {
+                ["currentRevisionId"] = current.Id,
+                ["currentRevisionNumber"] = current.Number,
+                ["currentAuthor"] = current.AuthorName,
+                ["diff"] = diff.Select(d => new { kind = KebabCase.Of(d.Kind), text = d.Text }).ToList(),
+            });
+    }
+
+    private IReadOnlyList<FactDrift> Drift(StatementRevision revision, Incident incident)
+    {
+        var used = JsonSerializer.Deserialize<Dictionary<string, string>>(revision.FactSnapshot) ?? [];
+        var drift = new List<FactDrift>();
+        foreach (var (key, oldValue) in used.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            var fact = incident.Facts.FirstOrDefault(f => f.Key == key);
+            if (fact is null) drift.Add(new FactDrift(key, key, oldValue, null));
+            else if (fact.Value != oldValue)
+                drift.Add(new FactDrift(key, fact.Label, DisplayFor(fact.Type, oldValue), DisplayFor(fact.Type, fact.Value)));
+        }
+        return drift;
+    }
+
+    private string DisplayFor(FactType type, string value) =>
+        FactValues.Display(type, value, System.Globalization.CultureInfo.GetCultureInfo(org.Value.Culture), org.Value.TimeZoneInfo);
+
+    private LiquidModel Model(Incident incident) => LiquidModel.For(incident, incident.Facts, org.Value);
+
+    private async Task<Incident> LoadIncidentAsync(Guid id) =>
+        await db.Incidents.AsNoTracking().Include(i => i.Facts).FirstOrDefaultAsync(i => i.Id == id)
+        ?? throw new NotFoundException($"No incident with id {id}.");
+}
