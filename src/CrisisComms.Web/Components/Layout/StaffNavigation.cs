@@ -18,6 +18,8 @@ public static class StaffNavigation
     public static readonly IReadOnlyList<StaffNavItem> Items =
     [
         new("Dashboard", "/dashboard", MudBlazor.Icons.Material.Filled.Dashboard, AnyStaff),
+        new("Incidents", "/dashboard/incidents", MudBlazor.Icons.Material.Filled.Warning, AnyStaff),
+        new("Templates", "/dashboard/templates", MudBlazor.Icons.Material.Filled.LibraryBooks, AnyStaff),
         new("Users & roles", "/dashboard/admin/users", MudBlazor.Icons.Material.Filled.ManageAccounts, [StaffRoles.Admin]),
         new("Profile & security", "/dashboard/profile", MudBlazor.Icons.Material.Filled.Security, AnyStaff),
     ];

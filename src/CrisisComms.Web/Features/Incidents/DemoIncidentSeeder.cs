@@ -48,7 +48,7 @@ public sealed class DemoIncidentSeeder(AppDbContext db, AuditLog audit, TimeProv
             Slug = Slug,
             Title = "Cyber incident affecting customer data",
             Summary = "We are responding to a cyber incident at a third-party platform used by one of our contact centres. Customer names, contact details, dates of birth and frequent flyer numbers were accessed. Credit card, passport and password details were not. Flights are operating normally.",
-            Severity = Severity.Critical,
+            Severity = IncidentSeverity.Critical,
             Status = IncidentStatus.Identified,
             DetectedAt = now.AddDays(-2),
             AwareAt = now.AddDays(-2).AddHours(3),

@@ -1,6 +1,6 @@
 namespace CrisisComms.Web.Features.Incidents;
 
-public enum Severity { Minor, Major, Critical }
+public enum IncidentSeverity { Minor, Major, Critical }
 
 /// <summary>Status-page convention: Investigating → Identified → Monitoring → Resolved.</summary>
 public enum IncidentStatus { Investigating, Identified, Monitoring, Resolved }
@@ -18,7 +18,7 @@ public sealed class Incident
     public string Title { get; set; } = "";
     /// <summary>What the public is told in one paragraph.</summary>
     public string Summary { get; set; } = "";
-    public Severity Severity { get; set; }
+    public IncidentSeverity Severity { get; set; }
     public IncidentStatus Status { get; set; }
     public DateTimeOffset? DetectedAt { get; set; }
     /// <summary>When the organisation became aware (starts regulatory clocks, e.g. GDPR's 72 hours).</summary>

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace CrisisComms.Web.Features.Incidents;
 
 /// <summary>Filters for the incidents list; null means "any".</summary>
-public sealed record IncidentFilter(IncidentStatus? Status = null, Severity? Severity = null, string? Text = null);
+public sealed record IncidentFilter(IncidentStatus? Status = null, IncidentSeverity? Severity = null, string? Text = null);
 
 /// <summary>
 /// Fields to set on an incident. A null property is left as it is; the Clear* flags empty a time.
@@ -23,7 +23,7 @@ public sealed class IncidentChanges
     public string? Title { get; set; }
     public string? Slug { get; set; }
     public string? Summary { get; set; }
-    public Severity? Severity { get; set; }
+    public IncidentSeverity? Severity { get; set; }
     public IncidentStatus? Status { get; set; }
     public bool? IsPublic { get; set; }
     public DateTimeOffset? DetectedAt { get; set; }
@@ -81,7 +81,7 @@ public sealed partial class IncidentService(
     {
         var user = await authorizer.RequireAsync(actor, Writers);
         var errors = new Dictionary<string, string[]>();
-        if (input.Severity is null) errors["severity"] = [$"Severity is required: one of {string.Join(", ", Enum.GetNames<Severity>().Select(n => n.ToLowerInvariant()))}."];
+        if (input.Severity is null) errors["severity"] = [$"Severity is required: one of {string.Join(", ", Enum.GetNames<IncidentSeverity>().Select(n => n.ToLowerInvariant()))}."];
         if (string.IsNullOrWhiteSpace(input.Title)) errors["title"] = ["Title is required."];
         var now = time.GetUtcNow();
         var incident = new Incident

@@ -29,7 +29,7 @@ public static class IncidentsApi
         {
             var filter = new IncidentFilter(
                 status is null ? null : Parse<IncidentStatus>(status, "status"),
-                severity is null ? null : Parse<Severity>(severity, "severity"),
+                severity is null ? null : Parse<IncidentSeverity>(severity, "severity"),
                 q);
             return TypedResults.Ok((await service.ListAsync(user, filter)).Select(i => ToDto(i, null, service)).ToList());
         }).WithSummary("Incidents, newest change first; filter by status, severity and text (q).");
@@ -139,7 +139,7 @@ public static class IncidentsApi
         changes.Title = Text("title");
         changes.Slug = Text("slug");
         changes.Summary = Text("summary");
-        changes.Severity = Enum<Severity>("severity");
+        changes.Severity = Enum<IncidentSeverity>("severity");
         changes.Status = Enum<IncidentStatus>("status");
         if (body.TryGetProperty("isPublic", out var pub))
         {

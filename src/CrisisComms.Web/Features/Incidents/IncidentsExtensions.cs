@@ -6,6 +6,7 @@ public static class IncidentsExtensions
     {
         services.AddScoped<IncidentService>();
         services.AddScoped<DemoIncidentSeeder>();
+        services.AddScoped<StaffTime>();
         return services;
     }
 

@@ -1,0 +1,75 @@
+using CrisisComms.Web.Infrastructure.Api;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+
+namespace CrisisComms.Web.Features.Incidents.Pages;
+
+/// <summary>Open or edit an incident. Validation and the audit trail are in <see cref="IncidentService"/>.</summary>
+public partial class IncidentForm
+{
+    [Parameter] public Guid? Id { get; set; }
+    [Inject] private IncidentService Incidents { get; set; } = default!;
+    [Inject] private StaffTime Time { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
+
+    private string _title = "";
+    private string _slug = "";
+    private string _summary = "";
+    private IncidentSeverity _severity = IncidentSeverity.Major;
+    private IncidentStatus _status = IncidentStatus.Investigating;
+    private bool _isPublic;
+    private string _detected = "";
+    private string _aware = "";
+    private string _nextUpdate = "";
+    private int? _version;
+    private bool _busy;
+    private string? _error;
+    private IDictionary<string, string[]> _errors = new Dictionary<string, string[]>();
+
+    private bool Has(string field) => _errors.ContainsKey(field);
+    private string For(string field) => _errors.TryGetValue(field, out var m) ? string.Join(" ", m) : "";
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (Id is not { } id) return;
+        try
+        {
+            var i = await Incidents.GetAsync((await AuthState).User, id);
+            (_title, _slug, _summary, _severity, _status, _isPublic, _version) = (i.Title, i.Slug, i.Summary, i.Severity, i.Status, i.IsPublic, i.Version);
+            (_detected, _aware, _nextUpdate) = (Time.ToInput(i.DetectedAt), Time.ToInput(i.AwareAt), Time.ToInput(i.NextUpdateDue));
+        }
+        catch (Exception e) when (e is NotFoundException or AccessDeniedException) { _error = e.Message; }
+    }
+
+    private async Task SaveAsync()
+    {
+        _busy = true;
+        _error = null;
+        _errors = new Dictionary<string, string[]>();
+        var changes = new IncidentChanges
+        {
+            Title = _title ?? "",
+            Slug = string.IsNullOrWhiteSpace(_slug) ? null : _slug,
+            Summary = _summary ?? "",
+            Severity = _severity,
+            Status = _status,
+            IsPublic = _isPublic,
+            DetectedAt = Time.FromInput(_detected),
+            AwareAt = Time.FromInput(_aware),
+            NextUpdateDue = Time.FromInput(_nextUpdate),
+            ClearDetectedAt = string.IsNullOrWhiteSpace(_detected),
+            ClearAwareAt = string.IsNullOrWhiteSpace(_aware),
+            ClearNextUpdateDue = string.IsNullOrWhiteSpace(_nextUpdate),
+        };
+        try
+        {
+            var user = (await AuthState).User;
+            var saved = Id is { } id ? await Incidents.UpdateAsync(user, id, changes, _version) : await Incidents.CreateAsync(user, changes);
+            Navigation.NavigateTo($"/dashboard/incidents/{saved.Id}");
+        }
+        catch (AppValidationException e) { _errors = e.Errors; _error = "Please correct the marked fields. Nothing was saved."; }
+        catch (Exception e) when (e is ConflictException or NotFoundException or AccessDeniedException) { _error = e.Message; }
+        finally { _busy = false; }
+    }
+}
