@@ -32,6 +32,7 @@ public class AppServer : IAsyncLifetime
             ["Auth:MaxFailedAccessAttempts"] = "5",
             // Keep the test output readable: warnings and errors only.
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error", // "no XML encryptor" on every fresh key ring
         });
     }
 

@@ -1,12 +1,16 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace CrisisComms.E2ETests.Infrastructure;
 
+/// <summary>Runs a command, appending what it printed to the log; true when it exited with 0.</summary>
+internal delegate Task<bool> CommandRunner(string file, IReadOnlyList<string> args, StringBuilder log);
+
 /// <summary>
 /// The tests drive Debian's Chromium (Playwright cannot download its own browsers on these machines).
-/// When it is missing the first fixture installs it with apt-get if the tests run as root, and
-/// fails with instructions otherwise. Parallel fixtures share one installation attempt.
+/// When it is missing, the first fixture installs it with apt-get if the tests run as root, and
+/// fails with instructions otherwise; it never skips. Parallel fixtures share one attempt.
 /// </summary>
 internal static class SystemChromium
 {
@@ -14,42 +18,49 @@ internal static class SystemChromium
 
     public const string InstallHint = "install Debian's chromium package (`sudo apt-get install -y chromium`)";
 
-    private static readonly TimeSpan AptTimeout = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(15);
     private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static string? _failure;
-    private static bool _ready;
+    private static Exception? _failure;
 
-    /// <summary>Makes sure <see cref="ExecutablePath"/> exists; throws (never skips) when it cannot.</summary>
+    /// <summary>Makes sure <see cref="ExecutablePath"/> exists, installing it as root if need be; throws when it cannot.</summary>
     public static async Task EnsureInstalledAsync()
     {
         if (File.Exists(ExecutablePath)) return;
         await Gate.WaitAsync();
         try
         {
-            if (_ready || File.Exists(ExecutablePath)) { _ready = true; return; }
-            if (_failure is not null) throw new InvalidOperationException(_failure);
-
-            if (!IsRoot())
+            // Another test class may have installed it (or failed to) while this one waited.
+            if (_failure is not null) throw new InvalidOperationException(_failure.Message, _failure);
+            try
             {
-                _failure = $"{ExecutablePath} was not found and the tests are not running as root, so they cannot install it: " +
-                           $"{InstallHint}, then run the tests again.";
-                throw new InvalidOperationException(_failure);
+                await EnsureInstalledAsync(ExecutablePath, IsRoot(), RunAsync);
             }
-
-            var log = new System.Text.StringBuilder();
-            var ok = await RunAsync("apt-get", ["update"], log)
-                     && await RunAsync("apt-get", ["install", "-y", "chromium"], log);
-            if (!ok || !File.Exists(ExecutablePath))
+            catch (InvalidOperationException e)
             {
-                _failure = $"{ExecutablePath} was missing and installing it with apt-get failed; {InstallHint}.\n{log}";
-                throw new InvalidOperationException(_failure);
+                _failure = e;
+                throw;
             }
-            _ready = true;
         }
         finally
         {
             Gate.Release();
         }
+    }
+
+    /// <summary>The decision, separate from the machine so it can be tested: present → done; root → apt-get; otherwise fail.</summary>
+    internal static async Task EnsureInstalledAsync(string executable, bool isRoot, CommandRunner run)
+    {
+        if (File.Exists(executable)) return;
+        if (!isRoot)
+            throw new InvalidOperationException(
+                $"{executable} was not found and the tests are not running as root, so they cannot install it: " +
+                $"{InstallHint}, then run the tests again.");
+
+        var log = new StringBuilder();
+        var installed = await run("apt-get", ["update"], log)
+                        && await run("apt-get", ["install", "-y", "chromium"], log);
+        if (!installed || !File.Exists(executable))
+            throw new InvalidOperationException($"{executable} was missing and installing it with apt-get failed; {InstallHint}.\n{log}");
     }
 
     private static bool IsRoot()
@@ -68,7 +79,7 @@ internal static class SystemChromium
     [DllImport("libc", EntryPoint = "geteuid")]
     private static extern uint GetEffectiveUserId();
 
-    private static async Task<bool> RunAsync(string file, string[] args, System.Text.StringBuilder log)
+    private static async Task<bool> RunAsync(string file, IReadOnlyList<string> args, StringBuilder log)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -79,11 +90,11 @@ internal static class SystemChromium
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
 
-        log.AppendLine($"$ {file} {string.Join(' ', args)}");
+        log.AppendLine($"$ DEBIAN_FRONTEND=noninteractive {file} {string.Join(' ', args)}");
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(AptTimeout);
+        using var cts = new CancellationTokenSource(CommandTimeout);
         try
         {
             await process.WaitForExitAsync(cts.Token);
@@ -91,11 +102,10 @@ internal static class SystemChromium
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            log.AppendLine($"timed out after {AptTimeout}");
+            log.AppendLine($"timed out after {CommandTimeout}");
             return false;
         }
-        log.AppendLine(await stdout).AppendLine(await stderr);
-        log.AppendLine($"exit code {process.ExitCode}");
+        log.AppendLine(await stdout).AppendLine(await stderr).AppendLine($"exit code {process.ExitCode}");
         return process.ExitCode == 0;
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace CrisisComms.E2ETests.Pages;
@@ -21,7 +22,7 @@ public sealed class UsersAdminPage(IPage page)
 
     /// <summary>The table cell holding exactly this email.</summary>
     public ILocator RowEmail(string email) =>
-        RowEmails.Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(email) + "$") });
+        RowEmails.Filter(new() { HasTextRegex = new Regex("^" + Regex.Escape(email) + "$") });
 
     /// <summary>The message MudBlazor shows under a field (ErrorText), found from the field's input.</summary>
     public ILocator FieldError(ILocator input) =>

@@ -19,6 +19,7 @@ internal sealed class StaffAuthenticationStateProvider : ServerAuthenticationSta
     private readonly PeriodicTimer _timer;
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
+    private bool _servicesGone;
 
     public StaffAuthenticationStateProvider(IServiceScopeFactory scopes, IOptions<AuthOptions> auth, TimeProvider time, ILogger<StaffAuthenticationStateProvider> logger)
     {
@@ -32,7 +33,7 @@ internal sealed class StaffAuthenticationStateProvider : ServerAuthenticationSta
     {
         try
         {
-            while (await _timer.WaitForNextTickAsync(_stop.Token))
+            while (!_servicesGone && await _timer.WaitForNextTickAsync(_stop.Token))
                 await RevalidateOnceAsync();
         }
         catch (OperationCanceledException) { }
@@ -55,6 +56,11 @@ internal sealed class StaffAuthenticationStateProvider : ServerAuthenticationSta
             {
                 SetAuthenticationState(Task.FromResult(new AuthenticationState(refreshed.Value.Principal)));
             }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The app is shutting down under an open session: nothing left to check against.
+            _servicesGone = true;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
