@@ -33,6 +33,13 @@ public sealed class HealthAndDataTests(AppFactory app) : IClassFixture<AppFactor
     }
 
     [Fact]
+    public async Task The_model_has_no_changes_missing_a_migration()
+    {
+        var pendingModelChanges = await app.WithScopeAsync(sp => Task.FromResult(sp.GetRequiredService<AppDbContext>().Database.HasPendingModelChanges()));
+        Assert.False(pendingModelChanges, "The EF model changed without a migration: run `dotnet ef migrations add <Name> --project src/CrisisComms.Web --output-dir Infrastructure/Data/Migrations`.");
+    }
+
+    [Fact]
     public async Task Times_sort_correctly_in_sqlite_even_across_offsets()
     {
         var marker = Guid.NewGuid().ToString("n");
