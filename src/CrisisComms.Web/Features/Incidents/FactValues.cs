@@ -8,7 +8,8 @@ namespace CrisisComms.Web.Features.Incidents;
 public static partial class FactValues
 {
     /// <summary>Turns what a person typed into the canonical stored value, or says what is wrong.</summary>
-    public static bool TryNormalise(FactType type, string? input, TimeZoneInfo zone, out string value, out string error)
+    /// <param name="culture">How people write dates here (en-AU: day first). Without it, only ISO dates (2026-11-24 16:00) are read.</param>
+    public static bool TryNormalise(FactType type, string? input, TimeZoneInfo zone, out string value, out string error, CultureInfo? culture = null)
     {
         value = "";
         error = "";
@@ -31,7 +32,7 @@ public static partial class FactValues
                 value = number.ToString(CultureInfo.InvariantCulture);
                 return true;
             case FactType.List:
-                var items = text.Split('\n').Select(i => i.Trim().TrimStart('-', '*', '•').Trim()).Where(i => i.Length > 0).ToList();
+                var items = text.Split('\n').Select(i => Bullet().Replace(i.Trim(), "").Trim()).Where(i => i.Length > 0).ToList();
                 if (items.Count == 0) { error = "A list needs at least one item (one per line)."; return false; }
                 value = string.Join('\n', items);
                 return true;
@@ -41,11 +42,17 @@ public static partial class FactValues
                     value = withOffset.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
                     return true;
                 }
-                if (DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var local))
+                if (DateTime.TryParseExact(text, IsoLocalFormats, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var local)
+                    || (culture is not null && DateTime.TryParse(text, culture, DateTimeStyles.AllowWhiteSpaces, out local)))
                 {
                     // No offset given: the organisation's local time.
-                    var utc = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), zone);
-                    value = new DateTimeOffset(utc, TimeSpan.Zero).ToString("O", CultureInfo.InvariantCulture);
+                    var unspecified = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+                    if (zone.IsInvalidTime(unspecified))
+                    {
+                        error = $"{local:yyyy-MM-dd HH:mm} does not exist in {zone.Id} (the clocks jump forward then); use a time before or after.";
+                        return false;
+                    }
+                    value = new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(unspecified, zone), TimeSpan.Zero).ToString("O", CultureInfo.InvariantCulture);
                     return true;
                 }
                 error = $"\"{Shorten(text)}\" is not a date and time (e.g. 2026-11-24 16:00 or 2026-11-24T05:00:00Z).";
@@ -64,7 +71,7 @@ public static partial class FactValues
                     error = $"\"{Shorten(text)}\" is not a web address starting with https:// or http://.";
                     return false;
                 }
-                value = uri.ToString();
+                value = uri.AbsoluteUri; // keeps %20 and friends, so the address still works inside a link
                 return true;
             default:
                 error = $"Unknown fact type {type}.";
@@ -76,7 +83,7 @@ public static partial class FactValues
     public static string Display(FactType type, string value, CultureInfo culture, TimeZoneInfo zone) => type switch
     {
         FactType.Number when decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var n)
-            => n == decimal.Truncate(n) ? n.ToString("N0", culture) : n.ToString("N", culture),
+            => n.ToString("#,##0.############################", culture),
         FactType.DateTime when DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
             => FormatTime(t, culture, zone),
         FactType.List => JoinList(Items(value)),
@@ -124,8 +131,15 @@ public static partial class FactValues
 
     private static string Shorten(string s) => s.Length <= 60 ? s : s[..57] + "...";
 
-    [GeneratedRegex(@"^\+?[0-9][0-9 ()\-]{4,30}$")]
+    [GeneratedRegex(@"^\+?(?=(?:\D*\d){5})[0-9(][0-9 ()\-]{4,30}$")]
     private static partial Regex PhonePattern();
+
+    /// <summary>A list bullet the person typed: "- ", "* " or "• " (a bare "-5°C" is a value, not a bullet).</summary>
+    [GeneratedRegex(@"^[-*•](\s+|$)")]
+    private static partial Regex Bullet();
+
+    private static readonly string[] IsoLocalFormats =
+        ["yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd"];
 
     [GeneratedRegex(@"[+-]\d{2}:?\d{2}$")]
     private static partial Regex OffsetPattern();

@@ -144,7 +144,7 @@ public sealed partial class IncidentService(
         if (newLabel.Length == 0) errors["label"] = ["Label is required (what people see, e.g. \"Customers affected\")."];
         else if (newLabel.Length > Fact.LabelMaxLength) errors["label"] = [$"Label must be at most {Fact.LabelMaxLength} characters."];
         var newType = type ?? existing?.Type ?? FactType.Text;
-        if (!FactValues.TryNormalise(newType, value, org.Value.TimeZoneInfo, out var normalised, out var valueError))
+        if (!FactValues.TryNormalise(newType, value, org.Value.TimeZoneInfo, out var normalised, out var valueError, CultureInfo.GetCultureInfo(org.Value.Culture)))
             errors["value"] = [$"{newType} fact: {valueError}"];
         if (errors.Count > 0) throw new AppValidationException(errors);
 

@@ -33,7 +33,7 @@ public static class ChannelLimits
             sms = MeasureSms(text);
             if (sms.Encoding == "UCS-2")
             {
-                var odd = text.First(c => !IsGsm7(c));
+                var odd = text.EnumerateRunes().First(r => !r.IsBmp || !IsGsm7((char)r.Value));
                 warnings.Add($"Contains characters outside the GSM-7 alphabet (first: '{odd}'), so each SMS part holds only 70 characters.");
             }
             if (sms.Segments > 1)

@@ -33,6 +33,7 @@ public static class RevisionDiff
 
     private static void Add(List<DiffSegment> segments, DiffKind kind, string text)
     {
+        if (text.Length == 0) return;
         if (segments.Count > 0 && segments[^1].Kind == kind)
             segments[^1] = segments[^1] with { Text = segments[^1].Text + text };
         else

@@ -61,7 +61,27 @@ public sealed partial class StatementRenderer
 
     private static string? RenderLiquid(string field, string source, LiquidModel model, IDictionary<string, string> used, List<RenderProblem> problems)
     {
-        if (!Parser.TryParse(source ?? "", out var template, out var error))
+        source ??= "";
+        if (UnsupportedTag().Match(source) is { Success: true } tag)
+        {
+            problems.Add(new RenderProblem(field, LineAt(source, tag.Index), $"{{% {tag.Groups[1].Value} %}} is not available in statements: write the text in place."));
+            return null;
+        }
+        foreach (Match range in Range().Matches(source))
+        {
+            if (!long.TryParse(range.Groups[1].Value, out var from) || !long.TryParse(range.Groups[2].Value, out var to))
+            {
+                problems.Add(new RenderProblem(field, LineAt(source, range.Index), $"The range {range.Value} must use plain whole numbers, e.g. (1..10)."));
+                return null;
+            }
+            if (Math.Abs(to - from) >= MaxRangeItems)
+            {
+                problems.Add(new RenderProblem(field, LineAt(source, range.Index), $"The range {range.Value} is too long; a statement may loop at most {MaxRangeItems:N0} times."));
+                return null;
+            }
+        }
+
+        if (!Parser.TryParse(source, out var template, out var error))
         {
             var position = ParsePosition().Match(error);
             problems.Add(new RenderProblem(field, position.Success ? int.Parse(position.Groups[1].Value) : null,
@@ -85,14 +105,26 @@ public sealed partial class StatementRenderer
         {
             problems.Add(new RenderProblem(field, LineOf(source!, e.Name), e.Message));
         }
-        catch (FluidException e)
+        catch (FluidException e) when (UndefinedName().Match(e.Message) is { Success: true } undefined)
         {
-            var name = UndefinedName().Match(e.Message);
-            problems.Add(name.Success
-                ? new RenderProblem(field, LineOf(source!, name.Groups[1].Value), $"\"{name.Groups[1].Value}\" is not a placeholder. Use org.*, incident.* or facts.* (see the list of facts).")
-                : new RenderProblem(field, null, FirstLine(e.Message)));
+            var name = undefined.Groups[1].Value;
+            problems.Add(name.StartsWith("Fluid.", StringComparison.Ordinal)
+                // Fluid names its syntax node when something past a real placeholder is missing (facts.x.y, facts.x[0]).
+                ? new RenderProblem(field, LineOf(source, DeepAccess().Match(source).Value), $"\"{DeepAccess().Match(source).Value.Trim()}\" reaches into a placeholder that has no parts; use facts.<key>, incident.<name> or org.<name> directly.")
+                : new RenderProblem(field, LineOf(source, name), $"\"{name}\" is not a placeholder. Use org.*, incident.* or facts.* (see the list of placeholders)."));
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException or DivideByZeroException or NullReferenceException or IndexOutOfRangeException)
+        catch (FluidException e) when (UndefinedFilter().Match(e.Message) is { Success: true } filter)
+        {
+            var name = filter.Groups[1].Value;
+            problems.Add(new RenderProblem(field, LineOf(source, name), $"\"{name}\" is not a filter. Common ones: upcase, downcase, capitalize, size, join."));
+        }
+        catch (Exception e) when (e.Message.Contains("maximum", StringComparison.OrdinalIgnoreCase))
+        {
+            // Fluid's step limit reports "maximum level of recursion … cyclic include", which misleads authors.
+            problems.Add(new RenderProblem(field, null, "The template does too much work (a loop that runs too many times); simplify it."));
+        }
+        catch (Exception e) when (e is FluidException or InvalidOperationException or ArgumentException or FormatException or OverflowException
+                                      or DivideByZeroException or NullReferenceException or IndexOutOfRangeException or IOException or InvalidCastException)
         {
             problems.Add(new RenderProblem(field, null, "The template could not be rendered: " + FirstLine(e.Message)));
         }
@@ -101,11 +133,18 @@ public sealed partial class StatementRenderer
 
     private static FluidValue? Known(string? value) => value is null ? null : new StringValue(value);
 
+    private const int MaxRangeItems = 10_000;
+
+    /// <summary>The line of the first tag or output that uses the dotted name (e.g. "facts.name", not "org.name").</summary>
     private static int? LineOf(string source, string name)
     {
-        var match = Regex.Match(source, @"\{[{%][^}]*?\b" + Regex.Escape(name.Split('.')[^1]) + @"\b");
-        return match.Success ? source.AsSpan(0, match.Index).Count('\n') + 1 : null;
+        if (string.IsNullOrWhiteSpace(name)) return null;
+        var dotted = string.Join(@"\s*\.\s*", name.Trim().Split('.').Select(Regex.Escape));
+        var match = Regex.Match(source, @"\{[{%][^}]*?(?<![\w.])" + dotted + @"(?![\w])");
+        return match.Success ? LineAt(source, match.Index) : null;
     }
+
+    private static int LineAt(string source, int index) => source.AsSpan(0, index).Count('\n') + 1;
 
     private static string FirstLine(string s) => s.Split('\n')[0].Trim();
 
@@ -133,6 +172,18 @@ public sealed partial class StatementRenderer
     [GeneratedRegex(@"Undefined variable '([^']+)'")]
     private static partial Regex UndefinedName();
 
+    [GeneratedRegex(@"Undefined filter '([^']+)'")]
+    private static partial Regex UndefinedFilter();
+
+    [GeneratedRegex(@"\{%-?\s*(include|render|layout|section|cycle)\b")]
+    private static partial Regex UnsupportedTag();
+
+    [GeneratedRegex(@"\(\s*([^()\s]+?)\s*\.\.\s*([^()\s]+?)\s*\)")]
+    private static partial Regex Range();
+
+    [GeneratedRegex(@"\b(org|incident|facts)\s*(\.\s*\w+\s*)?(\.\s*\w+|\[[^\]]*\])(\s*(\.\s*\w+|\[[^\]]*\]))*")]
+    private static partial Regex DeepAccess();
+
     /// <summary>A placeholder that does not exist or has no value.</summary>
     private sealed class PlaceholderException(string name, string message) : Exception(message)
     {
@@ -156,6 +207,12 @@ public sealed partial class StatementRenderer
             onUse?.Invoke(member);
             return value;
         }
+
+        public override ValueTask<FluidValue> GetIndexAsync(FluidValue index, TemplateContext context) =>
+            GetValueAsync(index.ToStringValue(), context);
+
+        public override ValueTask WriteToAsync(TextWriter writer, TextEncoder encoder, System.Globalization.CultureInfo cultureInfo) =>
+            throw new PlaceholderException(name, $"\"{name}\" is a group of placeholders; use {name}.<name>.");
 
         public override bool Equals(FluidValue other) => ReferenceEquals(this, other);
         public override bool ToBooleanValue() => true;

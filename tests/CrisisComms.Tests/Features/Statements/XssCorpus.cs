@@ -317,7 +317,7 @@ internal static class XssCorpus
         "<img src=x on\u0000error=alert(1)>",
         "<img src=x\u000Conerror=alert(1)>",
         "\uFF1Cscript\uFF1Ealert(1)\uFF1C/script\uFF1E",
-        "\u003Cscript\u003Ealert(1)\u003C/script\u003E",
+        "<\u0000script>alert(1)</script>",
         "<script\u200B>alert(1)</script>",
         "\u202E<script>alert(1)</script>",
         "[x](\tjavascript:alert(1))",

@@ -1,0 +1,83 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace CrisisComms.E2ETests.Infrastructure;
+
+/// <summary>
+/// The staff API of an <see cref="AppServer"/> with a bearer token, for arranging data a browser
+/// test needs but is not about (a statement to edit, an incident of its own).
+/// </summary>
+public sealed class StaffApiClient : IDisposable
+{
+    private readonly HttpClient _client;
+
+    private StaffApiClient(HttpClient client) => _client = client;
+
+    /// <summary>Exchanges the account's password for a token (POST /api/staff/v1/auth/token).</summary>
+    public static async Task<StaffApiClient> SignInAsync(AppServer app, string email, string password = AppServer.DemoPassword)
+    {
+        var client = app.CreateApiClient();
+        try
+        {
+            var response = await client.PostAsJsonAsync("api/staff/v1/auth/token", new { email, password });
+            var token = (await ReadAsync(response, "POST /api/staff/v1/auth/token")).GetProperty("token").GetString()
+                        ?? throw new InvalidOperationException("The token endpoint returned no token.");
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return new StaffApiClient(client);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    /// <summary>Starts a statement from a template on an incident (id or slug); returns the statement's id.</summary>
+    public async Task<Guid> CreateStatementAsync(string incident, string template)
+    {
+        var created = await SendAsync(HttpMethod.Post, $"incidents/{incident}/statements", new { template });
+        return created.GetProperty("id").GetGuid();
+    }
+
+    /// <summary>
+    /// Opens a new incident with a copy of another incident's fact sheet, so a test can change facts
+    /// without disturbing anything else that uses the original. Returns the new incident's id.
+    /// </summary>
+    public async Task<Guid> CreateIncidentWithFactsOfAsync(string sourceIncident, string title)
+    {
+        var source = await SendAsync(HttpMethod.Get, $"incidents/{sourceIncident}");
+        var created = await SendAsync(HttpMethod.Post, "incidents", new { title, summary = "Created by a browser test.", severity = "major", status = "identified", isPublic = false });
+        var id = created.GetProperty("id").GetGuid();
+        foreach (var fact in source.GetProperty("facts").EnumerateArray())
+        {
+            var key = fact.GetProperty("key").GetString();
+            await SendAsync(HttpMethod.Put, $"incidents/{id}/facts/{key}", new
+            {
+                label = fact.GetProperty("label").GetString(),
+                type = fact.GetProperty("type").GetString(),
+                value = fact.GetProperty("value").GetString(),
+            });
+        }
+        return id;
+    }
+
+    private async Task<JsonElement> SendAsync(HttpMethod method, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, "api/staff/v1/" + path);
+        if (body is not null) request.Content = JsonContent.Create(body);
+        using var response = await _client.SendAsync(request);
+        return await ReadAsync(response, $"{method} /api/staff/v1/{path}");
+    }
+
+    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response, string what)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"{what} answered {(int)response.StatusCode}: {text}");
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
+}
