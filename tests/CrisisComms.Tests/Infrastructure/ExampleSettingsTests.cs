@@ -7,7 +7,7 @@ namespace CrisisComms.Tests.Infrastructure;
 public sealed class ExampleSettingsTests
 {
     private static readonly IConfiguration Example = new ConfigurationBuilder()
-        .AddJsonFile(Path.Combine(RepoRoot(), "appsettings.example.json"), optional: false)
+        .AddJsonFile(Path.Combine(RepoPaths.Root, "appsettings.example.json"), optional: false)
         .Build();
 
     public static TheoryData<Type> OptionTypes()
@@ -30,12 +30,5 @@ public sealed class ExampleSettingsTests
         Assert.Empty(options.Validate());
         foreach (var property in type.GetProperties().Where(p => p.CanWrite))
             Assert.True(Example.GetSection($"{section}:{property.Name}").Exists(), $"appsettings.example.json lacks {section}:{property.Name}");
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CrisisComms.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("CrisisComms.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -1,3 +1,4 @@
+using CrisisComms.Tests.Infrastructure;
 using CrisisComms.Web.Features.Incidents;
 using CrisisComms.Web.Features.Statements;
 using CrisisComms.Web.Infrastructure.Options;
@@ -10,7 +11,7 @@ namespace CrisisComms.Tests.Features.Statements;
 public sealed class TemplateLibraryTests
 {
     private static readonly TemplateLibrary Library = new(
-        Microsoft.Extensions.Options.Options.Create(new ContentOptions { TemplatesDirectory = Path.Combine(RepoRoot(), "content", "templates") }),
+        Microsoft.Extensions.Options.Options.Create(new ContentOptions { TemplatesDirectory = Path.Combine(RepoPaths.Root, "content", "templates") }),
         new FakeEnvironment(), NullLogger<TemplateLibrary>.Instance);
 
     private static readonly LiquidModel DemoModel = BuildDemoModel();
@@ -18,7 +19,7 @@ public sealed class TemplateLibraryTests
     public static TheoryData<string> TemplateIds()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(Path.Combine(RepoRoot(), "content", "templates"), "*.md").Order())
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Root, "content", "templates"), "*.md").Order())
             data.Add(Path.GetFileNameWithoutExtension(file));
         return data;
     }
@@ -27,7 +28,7 @@ public sealed class TemplateLibraryTests
     public void Every_template_file_is_readable_and_every_kind_has_one()
     {
         Assert.Empty(Library.Errors);
-        Assert.Equal(Directory.GetFiles(Path.Combine(RepoRoot(), "content", "templates"), "*.md").Length, Library.All.Count);
+        Assert.Equal(Directory.GetFiles(Path.Combine(RepoPaths.Root, "content", "templates"), "*.md").Length, Library.All.Count);
         foreach (var kind in Enum.GetValues<StatementKind>())
             Assert.Contains(Library.All, t => t.Kind == kind);
     }
@@ -99,13 +100,6 @@ public sealed class TemplateLibraryTests
         };
         var facts = DemoIncidentSeeder.Facts.Select(f => new Fact { Key = f.Key, Label = f.Label, Type = f.Type, Value = f.Value });
         return LiquidModel.For(incident, facts, new OrganisationOptions { Name = "Southern Cross Airways (demo)", TimeZone = "Australia/Sydney", Culture = "en-AU" });
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CrisisComms.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("CrisisComms.sln not found");
     }
 
     private sealed class FakeEnvironment : IHostEnvironment
