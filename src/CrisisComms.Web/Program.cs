@@ -1,5 +1,6 @@
 using CrisisComms.Web.Components;
 using CrisisComms.Web.Features.Accounts;
+using CrisisComms.Web.Features.Approvals;
 using CrisisComms.Web.Features.Audit;
 using CrisisComms.Web.Features.Incidents;
 using CrisisComms.Web.Features.Statements;
@@ -18,6 +19,7 @@ builder.Services.AddAudit();
 builder.Services.AddAccounts();
 builder.Services.AddIncidents();
 builder.Services.AddStatements();
+builder.Services.AddApprovals();
 builder.Services.AddStaffApi();
 builder.Services.AddAppHealth();
 builder.Services.AddAppComponents();
@@ -26,6 +28,8 @@ var app = builder.Build();
 
 if (CreateAdminCommand.IsRequested(args))
     return await CreateAdminCommand.RunAsync(app.Services, args, Console.In, Console.Out, Console.Error);
+if (VerifyAuditCommand.IsRequested(args))
+    return await VerifyAuditCommand.RunAsync(app.Services, Console.Out);
 
 await app.Services.InitialiseDatabaseAsync();
 
@@ -35,6 +39,8 @@ app.MapStaffApi();
 app.MapAccounts();
 app.MapIncidents();
 app.MapStatements();
+app.MapApprovals();
+app.MapAudit();
 app.MapAppComponents();
 
 await app.RunAsync();

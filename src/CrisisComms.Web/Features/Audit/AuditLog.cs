@@ -14,6 +14,8 @@ public sealed record AuditActor(string? UserId, string Name)
 /// </summary>
 public sealed class AuditLog(AppDbContext db, TimeProvider time)
 {
+    private long _order;
+
     public AuditEntry Record(AuditActor actor, string action, string entityType, string entityId, string summary)
     {
         var entry = new AuditEntry
@@ -24,7 +26,8 @@ public sealed class AuditLog(AppDbContext db, TimeProvider time)
             Action = action,
             EntityType = entityType,
             EntityId = entityId,
-            Summary = summary,
+            Summary = summary.Length <= 4000 ? summary : summary[..3997] + "...",
+            RecordedOrder = Interlocked.Increment(ref _order),
         };
         db.AuditEntries.Add(entry);
         return entry;

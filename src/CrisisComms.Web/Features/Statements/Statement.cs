@@ -23,6 +23,8 @@ public sealed class Statement
     public Guid? CurrentRevisionId { get; set; }
     /// <summary>The template it started from, if any (file name under content/templates without .md).</summary>
     public string? TemplateId { get; set; }
+    /// <summary>When a scheduled statement is due to be published (UTC); null unless Scheduled.</summary>
+    public DateTimeOffset? ScheduledFor { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public string CreatedById { get; set; } = "";
     public DateTimeOffset UpdatedAt { get; set; }

@@ -27,7 +27,8 @@ public sealed record FactDrift(string Key, string Label, string Old, string? New
 
 /// <summary>A statement with its incident, revisions (newest first) and any facts that changed under it.</summary>
 public sealed record StatementView(
-    Statement Statement, Incident Incident, StatementRevision Current, IReadOnlyList<StatementRevision> Revisions, IReadOnlyList<FactDrift> FactDrift);
+    Statement Statement, Incident Incident, StatementRevision Current, IReadOnlyList<StatementRevision> Revisions, IReadOnlyList<FactDrift> FactDrift,
+    IReadOnlyList<Approvals.Approval> Approvals);
 
 /// <summary>A row of an incident's statement list.</summary>
 public sealed record StatementSummary(
@@ -95,7 +96,8 @@ public sealed class StatementService(
         var revisions = await db.StatementRevisions.AsNoTracking().Where(r => r.StatementId == id).OrderByDescending(r => r.Number).ToListAsync();
         var incident = await LoadIncidentAsync(statement.IncidentId);
         var current = revisions.First(r => r.Id == statement.CurrentRevisionId);
-        return new StatementView(statement, incident, current, revisions, Drift(current, incident));
+        var approvals = await db.Approvals.AsNoTracking().Where(a => a.StatementId == id).OrderByDescending(a => a.At).ToListAsync();
+        return new StatementView(statement, incident, current, revisions, Drift(current, incident), approvals);
     }
 
     public async Task<IReadOnlyList<StatementSummary>> ListForIncidentAsync(ClaimsPrincipal actor, Guid incidentId)
@@ -155,10 +157,7 @@ public sealed class StatementService(
     {
         var user = await authorizer.RequireAsync(actor, IncidentService.Writers);
         var statement = await db.Statements.FirstOrDefaultAsync(s => s.Id == id) ?? throw new NotFoundException($"No statement with id {id}.");
-        if (statement.State == StatementState.Published)
-            throw new ConflictException("This statement is published and can no longer change. Write a correction as a new statement instead.");
-        if (statement.State == StatementState.Withdrawn)
-            throw new ConflictException("This statement was withdrawn; start a new statement instead.");
+        Approvals.StatementWorkflow.EnsureAllowed(statement.State, Approvals.StatementAction.Edit);
         if (baseRevisionId is null)
             throw new AppValidationException("baseRevisionId", "Say which revision your edit started from (baseRevisionId), so nobody's work is overwritten.");
 
@@ -177,10 +176,15 @@ public sealed class StatementService(
         statement.CurrentRevisionId = revision.Id;
         statement.Version++;
         statement.UpdatedAt = revision.CreatedAt;
-        if (statement.State is StatementState.InReview or StatementState.Approved or StatementState.Scheduled)
-            statement.State = StatementState.Draft;
+        statement.State = Approvals.StatementWorkflow.Target(Approvals.StatementAction.Edit, statement.State);
+        // Approvals were for the old text: void them (kept, marked) and drop any schedule.
+        var voided = await db.Approvals.Where(a => a.StatementId == id && a.VoidedAt == null).ToListAsync();
+        foreach (var approval in voided) (approval.VoidedAt, approval.VoidedReason) = (revision.CreatedAt, $"superseded by revision {revision.Number}");
+        var wasScheduledFor = statement.ScheduledFor;
+        statement.ScheduledFor = null;
         audit.Record(new AuditActor(user.Id, user.Email), "statement.revised", "statement", statement.Id.ToString(),
-            $"Revision {revision.Number} ({note}){(previousState != statement.State ? $"; back to {KebabCase.Of(statement.State)} from {KebabCase.Of(previousState)}" : "")}");
+            $"Revision {revision.Number} ({note}){(previousState != statement.State ? $"; back to {KebabCase.Of(statement.State)} from {KebabCase.Of(previousState)}" : "")}" +
+            (voided.Count > 0 ? $"; {voided.Count} approval(s) voided" : "") + (wasScheduledFor is null ? "" : "; schedule cancelled"));
         try
         {
             await db.SaveChangesAsync();

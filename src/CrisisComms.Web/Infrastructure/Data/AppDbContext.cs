@@ -1,4 +1,5 @@
 using CrisisComms.Web.Features.Accounts;
+using CrisisComms.Web.Features.Approvals;
 using CrisisComms.Web.Features.Audit;
 using CrisisComms.Web.Features.Incidents;
 using CrisisComms.Web.Features.Statements;
@@ -13,11 +14,15 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     : IdentityDbContext<ApplicationUser>(options)
 {
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<AuditHead> AuditHeads => Set<AuditHead>();
     public DbSet<Incident> Incidents => Set<Incident>();
     public DbSet<Fact> Facts => Set<Fact>();
     public DbSet<FactChange> FactChanges => Set<FactChange>();
     public DbSet<Statement> Statements => Set<Statement>();
     public DbSet<StatementRevision> StatementRevisions => Set<StatementRevision>();
+    public DbSet<Approval> Approvals => Set<Approval>();
+    public DbSet<ApprovalPolicy> ApprovalPolicies => Set<ApprovalPolicy>();
+    public DbSet<StatementComment> StatementComments => Set<StatementComment>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -39,6 +44,21 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             audit.Property(a => a.Summary).HasMaxLength(4000).IsRequired();
             audit.HasIndex(a => a.At);
             audit.HasIndex(a => new { a.EntityType, a.EntityId });
+            audit.HasIndex(a => a.Seq).IsUnique();
+            audit.HasIndex(a => a.Action);
+            audit.HasIndex(a => a.ActorId);
+            audit.Property(a => a.PrevHash).HasMaxLength(64).IsRequired();
+            audit.Property(a => a.Hash).HasMaxLength(64).IsRequired();
+            audit.Ignore(a => a.RecordedOrder);
+        });
+
+        builder.Entity<AuditHead>(head =>
+        {
+            head.ToTable("AuditHead");
+            head.HasKey(h => h.Id);
+            head.Property(h => h.Id).ValueGeneratedNever();
+            head.Property(h => h.Hash).HasMaxLength(64).IsRequired();
+            head.HasData(new AuditHead { Id = 1, Seq = 0, Hash = AuditChain.Genesis });
         });
 
         builder.Entity<Incident>(incident =>
@@ -109,7 +129,66 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             revision.Property(r => r.AuthorName).HasMaxLength(256);
             revision.Property(r => r.Note).HasMaxLength(200);
         });
+
+        builder.Entity<Approval>(approval =>
+        {
+            approval.HasKey(a => a.Id);
+            approval.Property(a => a.ContentHash).HasMaxLength(64).IsRequired();
+            approval.Property(a => a.Role).HasMaxLength(32).IsRequired();
+            approval.Property(a => a.UserId).HasMaxLength(64).IsRequired();
+            approval.Property(a => a.UserName).HasMaxLength(256);
+            approval.Property(a => a.Decision).HasConversion<string>().HasMaxLength(16);
+            approval.Property(a => a.Comment).HasMaxLength(Approval.CommentMaxLength);
+            approval.Property(a => a.VoidedReason).HasMaxLength(200);
+            approval.HasOne<Statement>().WithMany().HasForeignKey(a => a.StatementId).OnDelete(DeleteBehavior.Restrict);
+            approval.HasOne<StatementRevision>().WithMany().HasForeignKey(a => a.RevisionId).OnDelete(DeleteBehavior.Restrict);
+            approval.HasIndex(a => new { a.StatementId, a.RevisionId });
+            approval.Ignore(a => a.IsActive);
+        });
+
+        builder.Entity<ApprovalPolicy>(policy =>
+        {
+            policy.HasKey(p => p.Kind);
+            policy.Property(p => p.Kind).HasConversion<string>().HasMaxLength(32);
+            policy.Property(p => p.Roles).HasMaxLength(100).IsRequired();
+            policy.Property(p => p.UpdatedBy).HasMaxLength(256);
+        });
+
+        builder.Entity<StatementComment>(comment =>
+        {
+            comment.HasKey(c => c.Id);
+            comment.Property(c => c.Body).HasMaxLength(StatementComment.BodyMaxLength).IsRequired();
+            comment.Property(c => c.AuthorId).HasMaxLength(64);
+            comment.Property(c => c.AuthorName).HasMaxLength(256);
+            comment.HasOne<Statement>().WithMany().HasForeignKey(c => c.StatementId).OnDelete(DeleteBehavior.Restrict);
+            comment.HasIndex(c => new { c.StatementId, c.At });
+        });
     }
+
+    /// <summary>Links new audit entries onto the hash chain in the same transaction as the change they record.</summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var added = ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+        if (added.Count == 0) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+
+        var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            await AuditChain.LinkAsync(this, added, cancellationToken);
+            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (own is not null) await own.CommitAsync(cancellationToken);
+            return written;
+        }
+        finally
+        {
+            if (own is not null) await own.DisposeAsync();
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        ChangeTracker.Entries<AuditEntry>().Any(e => e.State == EntityState.Added)
+            ? throw new InvalidOperationException("Audit entries must be saved with SaveChangesAsync (it links them onto the hash chain).")
+            : base.SaveChanges(acceptAllChangesOnSuccess);
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -38,6 +38,7 @@ public sealed class DatabaseInitialiser(
             await db.Database.MigrateAsync(ct);
         }
 
+        await Features.Audit.AuditChain.SealUnlinkedAsync(db, ct);
         await roles.SeedAsync();
         await demo.SeedAsync(ct);
         await demoIncident.SeedAsync(ct);

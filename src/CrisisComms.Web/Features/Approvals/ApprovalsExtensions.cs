@@ -1,0 +1,17 @@
+namespace CrisisComms.Web.Features.Approvals;
+
+public static class ApprovalsExtensions
+{
+    public static IServiceCollection AddApprovals(this IServiceCollection services)
+    {
+        services.AddScoped<ApprovalService>();
+        services.AddScoped<ApprovalPolicyService>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapApprovals(this IEndpointRouteBuilder app)
+    {
+        app.MapApprovalsApi();
+        return app;
+    }
+}
