@@ -20,7 +20,10 @@ public static class StaffNavigation
         new("Dashboard", "/dashboard", MudBlazor.Icons.Material.Filled.Dashboard, AnyStaff),
         new("Incidents", "/dashboard/incidents", MudBlazor.Icons.Material.Filled.Warning, AnyStaff),
         new("Templates", "/dashboard/templates", MudBlazor.Icons.Material.Filled.LibraryBooks, AnyStaff),
+        new("Waiting for me", "/dashboard/approvals", MudBlazor.Icons.Material.Filled.HowToReg, [StaffRoles.Reviewer, StaffRoles.Approver]),
+        new("Audit trail", "/dashboard/audit", MudBlazor.Icons.Material.Filled.FactCheck, [StaffRoles.Admin, StaffRoles.Reviewer, StaffRoles.Approver]),
         new("Users & roles", "/dashboard/admin/users", MudBlazor.Icons.Material.Filled.ManageAccounts, [StaffRoles.Admin]),
+        new("Sign-off rules", "/dashboard/admin/policies", MudBlazor.Icons.Material.Filled.Rule, [StaffRoles.Admin]),
         new("Profile & security", "/dashboard/profile", MudBlazor.Icons.Material.Filled.Security, AnyStaff),
     ];
 

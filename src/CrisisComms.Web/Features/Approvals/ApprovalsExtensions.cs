@@ -6,6 +6,7 @@ public static class ApprovalsExtensions
     {
         services.AddScoped<ApprovalService>();
         services.AddScoped<ApprovalPolicyService>();
+        services.AddScoped<Components.Layout.INavBadge, WaitingBadge>();
         return services;
     }
 

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using CrisisComms.Web.Features.Incidents;
+using CrisisComms.Web.Features.Statements;
+using CrisisComms.Web.Infrastructure.Api;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+
+namespace CrisisComms.Web.Features.Approvals.Pages;
+
+/// <summary>
+/// The reviewer's screen, built for a phone: exactly what will be published, what changed since the
+/// last approved revision, the facts it uses, sign-off, and comments.
+/// </summary>
+public partial class ReviewPage
+{
+    [Parameter] public Guid Id { get; set; }
+    [Inject] private StatementService Statements { get; set; } = default!;
+    [Inject] private IncidentService Incidents { get; set; } = default!;
+    [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
+
+    private StatementView? _view;
+    private StatementRevision? _baseline;
+    private string _baselineWhy = "";
+    private IReadOnlyList<DiffSegment> _diff = [];
+    private List<(string Label, string Used, string Current, bool Changed)> _facts = [];
+    private string? _error;
+
+    protected override Task OnParametersSetAsync() => LoadAsync();
+
+    private async Task LoadAsync()
+    {
+        try
+        {
+            _view = await Statements.GetAsync((await AuthState).User, Id);
+            // Compare with the newest earlier revision that someone approved; failing that, the one before.
+            var approvedRevisions = _view.Approvals.Where(a => a.Decision == Decision.Approve).Select(a => a.RevisionId).ToHashSet();
+            var earlier = _view.Revisions.Where(r => r.Number < _view.Current.Number).ToList();
+            _baseline = earlier.FirstOrDefault(r => approvedRevisions.Contains(r.Id));
+            _baselineWhy = "the last approved version";
+            if (_baseline is null && earlier.Count > 0) (_baseline, _baselineWhy) = (earlier[0], "the previous version");
+            _diff = _baseline is null ? [] : StatementService.Diff(_baseline, _view.Current);
+
+            var used = JsonSerializer.Deserialize<Dictionary<string, string>>(_view.Current.FactSnapshot) ?? [];
+            _facts = used.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv =>
+            {
+                var fact = _view.Incident.Facts.FirstOrDefault(f => f.Key == kv.Key);
+                return fact is null
+                    ? (kv.Key, kv.Value, "(removed)", true)
+                    : (fact.Label, Incidents.Display(fact.Type, kv.Value), Incidents.Display(fact.Type, fact.Value), fact.Value != kv.Value);
+            }).ToList();
+        }
+        catch (Exception e) when (e is NotFoundException or AccessDeniedException) { _error = e.Message; }
+    }
+}

@@ -1,0 +1,82 @@
+using CrisisComms.Web.Features.Accounts;
+using CrisisComms.Web.Features.Incidents;
+using CrisisComms.Web.Features.Statements;
+using CrisisComms.Web.Infrastructure.Api;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+
+namespace CrisisComms.Web.Features.Approvals.Pages;
+
+/// <summary>Sign-off actions for one statement. Buttons are a courtesy; <see cref="ApprovalService"/> decides.</summary>
+public partial class SignOffPanel
+{
+    [Parameter, EditorRequired] public StatementView View { get; set; } = default!;
+    /// <summary>True when the author has unsaved edits (submitting would sign off the old text).</summary>
+    [Parameter] public bool Dirty { get; set; }
+    [Parameter] public EventCallback Changed { get; set; }
+    [Inject] private ApprovalService Approvals { get; set; } = default!;
+    [Inject] private StaffTime Time { get; set; } = default!;
+    [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
+
+    private SignOffStatus? _status;
+    private string? _userId;
+    private IReadOnlyList<string> _roles = [];
+    private bool _busy;
+    private bool _rejecting;
+    private string _reason = "";
+    private string? _error;
+
+    private bool IsAuthor => _roles.Contains(StaffRoles.Author);
+
+    /// <summary>Mirrors the service's rules so only usable buttons show; the service checks again.</summary>
+    private bool CanDecide =>
+        View.Statement.State == StatementState.InReview && _status is not null && _userId != View.Current.AuthorId
+        && _status.Signed.Values.All(a => a.UserId != _userId)
+        && _status.Missing.Any(_roles.Contains);
+
+    private MudBlazor.Color StateColour => View.Statement.State switch
+    {
+        StatementState.Approved or StatementState.Scheduled or StatementState.Published => MudBlazor.Color.Success,
+        StatementState.InReview => MudBlazor.Color.Info,
+        StatementState.Withdrawn => MudBlazor.Color.Dark,
+        _ => MudBlazor.Color.Default,
+    };
+
+    protected override async Task OnParametersSetAsync()
+    {
+        var user = (await AuthState).User;
+        _userId = user.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
+        _roles = StaffRoles.All.Where(user.IsInRole).ToList();
+        _status = await Approvals.StatusAsync(View.Statement);
+    }
+
+    private Task SubmitAsync() => RunAsync(user => Approvals.SubmitAsync(user, View.Statement.Id));
+
+    private Task ApproveAsync() => RunAsync(user => Approvals.DecideAsync(user, View.Statement.Id, View.Current.Id, Decision.Approve, null));
+
+    private Task RejectAsync() => RunAsync(async user =>
+    {
+        await Approvals.DecideAsync(user, View.Statement.Id, View.Current.Id, Decision.Reject, _reason);
+        (_rejecting, _reason) = (false, "");
+    });
+
+    private Task WithdrawAsync() => RunAsync(user => Approvals.WithdrawAsync(user, View.Statement.Id, null));
+
+    private async Task RunAsync(Func<System.Security.Claims.ClaimsPrincipal, Task> action)
+    {
+        _busy = true;
+        _error = null;
+        try
+        {
+            await action((await AuthState).User);
+            await Changed.InvokeAsync();
+        }
+        catch (AppValidationException e) { _error = string.Join(" ", e.Errors.SelectMany(x => x.Value)); }
+        catch (Exception e) when (e is ConflictException or AccessDeniedException or NotFoundException)
+        {
+            _error = e.Message;
+            await Changed.InvokeAsync();
+        }
+        finally { _busy = false; }
+    }
+}
