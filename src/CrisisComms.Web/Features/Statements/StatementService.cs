@@ -155,6 +155,24 @@ public sealed class StatementService(
     private async Task<StatementRevision> AddRevisionAsync(ClaimsPrincipal actor, Guid id, Guid? baseRevisionId,
         Func<IReadOnlyList<StatementRevision>, (string? Title, string? Body, string Note)> content)
     {
+        // A decision landing at the same moment bumps the statement's version: try again against
+        // fresh data (the base check then decides whether this edit still applies).
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await AddRevisionOnceAsync(actor, id, baseRevisionId, content);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<StatementRevision> AddRevisionOnceAsync(ClaimsPrincipal actor, Guid id, Guid? baseRevisionId,
+        Func<IReadOnlyList<StatementRevision>, (string? Title, string? Body, string Note)> content)
+    {
         var user = await authorizer.RequireAsync(actor, IncidentService.Writers);
         var statement = await db.Statements.FirstOrDefaultAsync(s => s.Id == id) ?? throw new NotFoundException($"No statement with id {id}.");
         Approvals.StatementWorkflow.EnsureAllowed(statement.State, Approvals.StatementAction.Edit);
@@ -189,7 +207,7 @@ public sealed class StatementService(
         {
             await db.SaveChangesAsync();
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
         {
             // Someone saved from the same base at the same moment; the unique (statement, number) index chose them.
             db.ChangeTracker.Clear();
