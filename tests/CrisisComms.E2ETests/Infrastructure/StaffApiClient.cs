@@ -64,6 +64,32 @@ public sealed class StaffApiClient : IDisposable
         return id;
     }
 
+    /// <summary>Moves a draft into review (POST /statements/{id}/submit; the caller must be an Author).</summary>
+    public Task SubmitForSignOffAsync(Guid statementId) => SendAsync(HttpMethod.Post, $"statements/{statementId}/submit");
+
+    /// <summary>The id of the statement's current revision: the one a reviewer decides on.</summary>
+    public async Task<Guid> CurrentRevisionIdAsync(Guid statementId) =>
+        (await SendAsync(HttpMethod.Get, $"statements/{statementId}")).GetProperty("currentRevisionId").GetGuid();
+
+    /// <summary>The statement's state as the API reports it, e.g. "in-review".</summary>
+    public async Task<string?> StateAsync(Guid statementId) =>
+        (await SendAsync(HttpMethod.Get, $"statements/{statementId}")).GetProperty("state").GetString();
+
+    /// <summary>The statements waiting for this account's signature (GET /approvals/waiting), by id.</summary>
+    public async Task<IReadOnlyList<Guid>> WaitingForMeAsync() =>
+        [.. (await SendAsync(HttpMethod.Get, "approvals/waiting")).EnumerateArray().Select(item => item.GetProperty("statementId").GetGuid())];
+
+    /// <summary>
+    /// Sends a request and hands back the response whatever its status, for tests about refusals
+    /// (the caller disposes it). <paramref name="path"/> is relative to /api/staff/v1/.
+    /// </summary>
+    public async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, "api/staff/v1/" + path);
+        if (body is not null) request.Content = JsonContent.Create(body);
+        return await _client.SendAsync(request);
+    }
+
     private async Task<JsonElement> SendAsync(HttpMethod method, string path, object? body = null)
     {
         using var request = new HttpRequestMessage(method, "api/staff/v1/" + path);
@@ -77,6 +103,7 @@ public sealed class StaffApiClient : IDisposable
         var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
             throw new InvalidOperationException($"{what} answered {(int)response.StatusCode}: {text}");
+        if (text.Length == 0) return default; // 204 No Content
         using var document = JsonDocument.Parse(text);
         return document.RootElement.Clone();
     }
