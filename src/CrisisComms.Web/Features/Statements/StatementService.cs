@@ -28,7 +28,7 @@ public sealed record FactDrift(string Key, string Label, string Old, string? New
 /// <summary>A statement with its incident, revisions (newest first) and any facts that changed under it.</summary>
 public sealed record StatementView(
     Statement Statement, Incident Incident, StatementRevision Current, IReadOnlyList<StatementRevision> Revisions, IReadOnlyList<FactDrift> FactDrift,
-    IReadOnlyList<Approvals.Approval> Approvals);
+    IReadOnlyList<Approvals.Approval> Approvals, IReadOnlyList<Publishing.Publication> Publications);
 
 /// <summary>A row of an incident's statement list.</summary>
 public sealed record StatementSummary(
@@ -97,7 +97,8 @@ public sealed class StatementService(
         var incident = await LoadIncidentAsync(statement.IncidentId);
         var current = revisions.First(r => r.Id == statement.CurrentRevisionId);
         var approvals = await db.Approvals.AsNoTracking().Where(a => a.StatementId == id).OrderByDescending(a => a.At).ToListAsync();
-        return new StatementView(statement, incident, current, revisions, Drift(current, incident), approvals);
+        var publications = await db.Publications.AsNoTracking().Where(p => p.StatementId == id).OrderBy(p => p.PublishedAt).ToListAsync();
+        return new StatementView(statement, incident, current, revisions, Drift(current, incident), approvals, publications);
     }
 
     public async Task<IReadOnlyList<StatementSummary>> ListForIncidentAsync(ClaimsPrincipal actor, Guid incidentId)

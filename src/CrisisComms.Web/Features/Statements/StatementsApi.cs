@@ -108,6 +108,7 @@ public static class StatementsApi
         KebabCase.Of(view.Statement.State), view.Current.Id, view.Statement.TemplateId,
         view.Revisions.Select(r => new RevisionDto(r.Id, r.Number, r.Title, r.TitleSource, r.Body, r.Html, r.ContentHash, r.AuthorId, r.AuthorName, r.CreatedAt, r.Note)).ToList(),
         view.Approvals.Select(a => new ApprovalDto(a.RevisionId, a.ContentHash, a.Role, a.UserId, KebabCase.Of(a.Decision), a.Comment, a.At, a.VoidedAt is not null)).ToList(),
-        view.Statement.ScheduledFor, [],
+        view.Statement.ScheduledFor,
+        view.Publications.Select(p => new PublicationDto(p.RevisionId, p.ContentHash, p.PublishedAt, KebabCase.Of(p.Trigger))).ToList(),
         view.FactDrift.Select(d => new FactDriftDto(d.Key, d.Label, d.Old, d.New)).ToList());
 }

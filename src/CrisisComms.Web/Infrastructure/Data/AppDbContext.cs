@@ -2,6 +2,7 @@ using CrisisComms.Web.Features.Accounts;
 using CrisisComms.Web.Features.Approvals;
 using CrisisComms.Web.Features.Audit;
 using CrisisComms.Web.Features.Incidents;
+using CrisisComms.Web.Features.Publishing;
 using CrisisComms.Web.Features.Statements;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -23,6 +24,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<Approval> Approvals => Set<Approval>();
     public DbSet<ApprovalPolicy> ApprovalPolicies => Set<ApprovalPolicy>();
     public DbSet<StatementComment> StatementComments => Set<StatementComment>();
+    public DbSet<Publication> Publications => Set<Publication>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -115,6 +117,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             statement.HasOne<Incident>().WithMany().HasForeignKey(s => s.IncidentId).OnDelete(DeleteBehavior.Restrict);
             statement.HasMany(s => s.Revisions).WithOne().HasForeignKey(r => r.StatementId).OnDelete(DeleteBehavior.Restrict);
             statement.HasIndex(s => s.IncidentId);
+            statement.HasIndex(s => new { s.State, s.ScheduledFor });
         });
 
         builder.Entity<StatementRevision>(revision =>
@@ -152,6 +155,21 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             policy.Property(p => p.Kind).HasConversion<string>().HasMaxLength(32);
             policy.Property(p => p.Roles).HasMaxLength(100).IsRequired();
             policy.Property(p => p.UpdatedBy).HasMaxLength(256);
+        });
+
+        builder.Entity<Publication>(publication =>
+        {
+            publication.HasKey(p => p.Id);
+            // At most once per statement revision, whatever fires twice.
+            publication.HasIndex(p => new { p.StatementId, p.RevisionId }).IsUnique();
+            publication.HasIndex(p => p.PublishedAt);
+            publication.HasIndex(p => p.IncidentId);
+            publication.Property(p => p.ContentHash).HasMaxLength(64).IsRequired();
+            publication.Property(p => p.Title).HasMaxLength(2000).IsRequired();
+            publication.Property(p => p.Trigger).HasConversion<string>().HasMaxLength(16);
+            publication.Property(p => p.PublishedBy).HasMaxLength(256);
+            publication.HasOne<Statement>().WithMany().HasForeignKey(p => p.StatementId).OnDelete(DeleteBehavior.Restrict);
+            publication.HasOne<StatementRevision>().WithMany().HasForeignKey(p => p.RevisionId).OnDelete(DeleteBehavior.Restrict);
         });
 
         builder.Entity<StatementComment>(comment =>

@@ -497,6 +497,68 @@ namespace CrisisComms.Web.Infrastructure.Data.Migrations
                     b.ToTable("Incidents");
                 });
 
+            modelBuilder.Entity("CrisisComms.Web.Features.Publishing.Publication", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Html")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("IncidentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LatenessMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PublishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PublishedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RevisionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ScheduledFor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("StatementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentId");
+
+                    b.HasIndex("PublishedAt");
+
+                    b.HasIndex("RevisionId");
+
+                    b.HasIndex("StatementId", "RevisionId")
+                        .IsUnique();
+
+                    b.ToTable("Publications");
+                });
+
             modelBuilder.Entity("CrisisComms.Web.Features.Statements.Statement", b =>
                 {
                     b.Property<Guid>("Id")
@@ -549,6 +611,8 @@ namespace CrisisComms.Web.Infrastructure.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("IncidentId");
+
+                    b.HasIndex("State", "ScheduledFor");
 
                     b.ToTable("Statements");
                 });
@@ -780,6 +844,21 @@ namespace CrisisComms.Web.Infrastructure.Data.Migrations
                         .WithMany("Facts")
                         .HasForeignKey("IncidentId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CrisisComms.Web.Features.Publishing.Publication", b =>
+                {
+                    b.HasOne("CrisisComms.Web.Features.Statements.StatementRevision", null)
+                        .WithMany()
+                        .HasForeignKey("RevisionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("CrisisComms.Web.Features.Statements.Statement", null)
+                        .WithMany()
+                        .HasForeignKey("StatementId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
