@@ -1,0 +1,1 @@
+Console.WriteLine("CrisisComms benchmarks: see README, Performance.");
