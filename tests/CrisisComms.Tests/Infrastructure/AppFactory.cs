@@ -16,6 +16,13 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
 
+    /// <summary>When set, the app's clock: tests move time with <c>Clock.Advance</c>.</summary>
+    public Microsoft.Extensions.Time.Testing.FakeTimeProvider? Clock { get; private init; }
+
+    /// <summary>An app whose TimeProvider is a fake clock starting at <paramref name="start"/>.</summary>
+    public static AppFactory WithFakeClock(DateTimeOffset start, IDictionary<string, string?>? settings = null) =>
+        new(settings ?? new Dictionary<string, string?>()) { Clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(start) };
+
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "crisiscomms-tests", Guid.NewGuid().ToString("n"));
 
     public AppFactory() : this(new Dictionary<string, string?>()) { }
@@ -40,6 +47,13 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Development");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        if (Clock is { } clock)
+            builder.ConfigureServices(services =>
+            {
+                var existing = services.Where(d => d.ServiceType == typeof(TimeProvider)).ToList();
+                foreach (var d in existing) services.Remove(d);
+                services.AddSingleton<TimeProvider>(clock);
+            });
     }
 
     /// <summary>A client with no cookies and no redirects followed, so 302s can be asserted.</summary>

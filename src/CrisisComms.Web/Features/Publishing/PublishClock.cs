@@ -98,7 +98,9 @@ public sealed class PublishClock(
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            return await action(scope.ServiceProvider.GetRequiredService<PublishingService>());
+            var result = await action(scope.ServiceProvider.GetRequiredService<PublishingService>());
+            health.Succeeded(Guid.Empty);
+            return result;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

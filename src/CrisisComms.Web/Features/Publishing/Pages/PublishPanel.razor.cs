@@ -1,0 +1,78 @@
+using CrisisComms.Web.Features.Incidents;
+using CrisisComms.Web.Features.Statements;
+using CrisisComms.Web.Infrastructure.Api;
+using CrisisComms.Web.Infrastructure.Options;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Options;
+
+namespace CrisisComms.Web.Features.Publishing.Pages;
+
+/// <summary>Schedule, reschedule, unschedule, publish now. The rules are in <see cref="PublishingService"/>.</summary>
+public partial class PublishPanel
+{
+    [Parameter, EditorRequired] public StatementView View { get; set; } = default!;
+    [Parameter] public EventCallback Changed { get; set; }
+    [Inject] private PublishingService Publishing { get; set; } = default!;
+    [Inject] private StaffTime Time { get; set; } = default!;
+    [Inject] private IOptions<OrganisationOptions> Org { get; set; } = default!;
+    [Inject] private TimeProvider Clock { get; set; } = default!;
+    [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
+
+    private string _local = "";
+    private string? _hint;
+    private string? _error;
+    private bool _busy;
+    private ITimer? _tick;
+
+    protected override void OnInitialized() =>
+        // The countdown ticks every second; when the time comes the page reloads the statement to show it published.
+        _tick = Clock.CreateTimer(_ => InvokeAsync(TickAsync), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+
+    protected override void OnParametersSet()
+    {
+        if (_local.Length == 0) _local = Time.ToInput(View.Statement.ScheduledFor ?? Time.Now.AddMinutes(15));
+        UpdateHint();
+    }
+
+    private async Task TickAsync()
+    {
+        if (View.Statement.State == StatementState.Scheduled && View.Statement.ScheduledFor is { } at && at <= Time.Now)
+            await Changed.InvokeAsync();
+        StateHasChanged();
+    }
+
+    private void UpdateHint()
+    {
+        _hint = ScheduleTime.TryParseLocal(_local, Org.Value.TimeZoneInfo, out var utc, out var note, out var error)
+            ? $"= {utc:yyyy-MM-dd HH:mm} UTC, {Time.Relative(utc)}" + (note is null ? "" : ". " + note)
+            : error;
+    }
+
+    private Task ScheduleAsync() => RunAsync(async user =>
+    {
+        if (!ScheduleTime.TryParseLocal(_local, Org.Value.TimeZoneInfo, out var utc, out _, out var error))
+            throw new AppValidationException("at", error!);
+        await Publishing.ScheduleAsync(user, View.Statement.Id, utc);
+    });
+
+    private Task UnscheduleAsync() => RunAsync(user => Publishing.UnscheduleAsync(user, View.Statement.Id));
+
+    private Task PublishNowAsync() => RunAsync(user => Publishing.PublishNowAsync(user, View.Statement.Id));
+
+    private async Task RunAsync(Func<System.Security.Claims.ClaimsPrincipal, Task> action)
+    {
+        _busy = true;
+        _error = null;
+        try
+        {
+            await action((await AuthState).User);
+            await Changed.InvokeAsync();
+        }
+        catch (AppValidationException e) { _error = string.Join(" ", e.Errors.SelectMany(x => x.Value)); }
+        catch (Exception e) when (e is ConflictException or AccessDeniedException or NotFoundException) { _error = e.Message; await Changed.InvokeAsync(); }
+        finally { _busy = false; }
+    }
+
+    public void Dispose() => _tick?.Dispose();
+}
