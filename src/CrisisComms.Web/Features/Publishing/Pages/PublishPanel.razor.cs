@@ -31,7 +31,11 @@ public partial class PublishPanel
 
     protected override void OnParametersSet()
     {
-        if (_local.Length == 0) _local = Time.ToInput(View.Statement.ScheduledFor ?? Time.Now.AddMinutes(15));
+        if (_local.Length == 0)
+        {
+            var at = TimeZoneInfo.ConvertTime(View.Statement.ScheduledFor ?? Time.Now.AddMinutes(15), Org.Value.TimeZoneInfo);
+            _local = at.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        }
         UpdateHint();
     }
 
