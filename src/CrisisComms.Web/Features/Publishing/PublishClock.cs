@@ -124,6 +124,7 @@ public sealed class PublishJob(PublishingService publishing, PublishingHealth he
         {
             logger.LogError(e, "Publishing statement {StatementId} failed; Hangfire will retry", statementId);
             health.Failed(statementId, "a scheduled statement", e.Message, time.GetUtcNow());
+            await publishing.RecordFailureAsync(statementId, e.Message);
             throw;
         }
     }

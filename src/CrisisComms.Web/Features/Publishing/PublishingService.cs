@@ -162,6 +162,7 @@ public sealed class PublishingService(
         {
             logger.LogError("Statement {StatementId} was due but cannot be published: {Reason}", statementId, e.Message);
             health.Failed(statementId, revision.Title, e.Message, now);
+            await RecordFailureAsync(statementId, e.Message);
             if (!dueCheck) throw;
             return null;
         }
@@ -198,6 +199,22 @@ public sealed class PublishingService(
         await events.RaiseAsync(new StatementPublished(statement.Id, revision.Id, statement.IncidentId, revision.Title, now, trigger));
         triggers.Changed();
         return publication;
+    }
+
+    /// <summary>Best effort: when the database itself is failing this cannot be written, and the log and banner have it.</summary>
+    public async Task RecordFailureAsync(Guid statementId, string error)
+    {
+        try
+        {
+            db.ChangeTracker.Clear();
+            audit.Record(AuditActor.System, "statement.publish-failed", "statement", statementId.ToString(), $"Publishing failed and will be retried: {error}");
+            await db.SaveChangesAsync();
+        }
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            logger.LogWarning(e, "Could not record the failed publish of {StatementId} in the audit trail", statementId);
+            db.ChangeTracker.Clear();
+        }
     }
 
     private async Task EnsureApprovedAsync(Statement statement)

@@ -228,6 +228,34 @@ public sealed class PublishingServiceTests : IDisposable
         Assert.Contains("CrisisComms jobs", await page.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task Text_changed_behind_the_approval_is_never_published_and_staff_are_told()
+    {
+        var id = await _s.StatementInAsync(StatementState.Approved);
+        await ScheduleAsync(id, Start.AddMinutes(1));
+        var revision = await _s.CurrentRevisionAsync(id);
+        await _s.Scoped(sp => sp.GetRequiredService<AppDbContext>().Database.ExecuteSqlRawAsync(
+            "UPDATE \"StatementRevisions\" SET \"Html\" = '<p>Something nobody approved</p>' WHERE \"Id\" = {0}", revision));
+        Time.Advance(TimeSpan.FromMinutes(2));
+
+        var result = await _s.Scoped(sp => sp.GetRequiredService<PublishingService>().PublishIfDueAsync(id, revision, PublishTrigger.Hangfire));
+
+        Assert.Null(result);
+        Assert.Empty(await PublicationsAsync(id));
+        Assert.Equal(StatementState.Scheduled, await _s.StateAsync(id));
+        Assert.Contains(_app.Services.GetRequiredService<PublishingHealth>().Failures, f => f.StatementId == id && f.Error.Contains("no longer matches its hash"));
+        var actions = await _s.Scoped(sp => sp.GetRequiredService<AppDbContext>().AuditEntries.Where(a => a.EntityId == id.ToString()).Select(a => a.Action).ToListAsync());
+        Assert.Contains("statement.publish-failed", actions);
+    }
+
+    [Fact]
+    public void Failed_jobs_are_retried_within_seconds_not_hours()
+    {
+        var retry = Hangfire.GlobalJobFilters.Filters.Select(f => f.Instance).OfType<Hangfire.AutomaticRetryAttribute>().Single();
+        Assert.Equal(1, retry.DelaysInSeconds[0]);
+        Assert.True(retry.DelaysInSeconds.Take(5).Sum() <= 30, "the first five retries should come within half a minute");
+    }
+
     private async Task ScheduleAsync(Guid id, DateTimeOffset at)
     {
         var author = await _s.Author;
