@@ -57,7 +57,8 @@ public sealed class PublishClock(
             {
                 using var timeout = new CancellationTokenSource(delay, time);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stoppingToken);
-                try { await _wake.WaitAsync(linked.Token); }
+                // Without the precise timer only the sweep's own interval wakes this loop (Hangfire polling does the rest).
+                try { await (opts.PreciseTimer ? _wake.WaitAsync(linked.Token) : Task.Delay(Timeout.Infinite, linked.Token)); }
                 catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested) { }
                 catch (OperationCanceledException) { return; }
                 while (_wake.CurrentCount > 0) _wake.Wait(0); // several signals mean one re-check

@@ -15,6 +15,7 @@ public static class PublishingExtensions
         services.AddValidatedOptions<PublishingOptions>();
         services.AddSingleton<PublicationEvents>();
         services.AddSingleton<PublishingHealth>();
+        services.AddSingleton<PublishGate>();
         services.AddScoped<PublishingService>();
         services.AddScoped<PublishJob>();
         services.AddSingleton<PublishClock>();

@@ -29,6 +29,7 @@ public sealed class PublishingService(
     PublicationEvents events,
     PublishingHealth health,
     IPublishTriggers triggers,
+    PublishGate gate,
     ILogger<PublishingService> logger)
 {
     /// <summary>A schedule must be at least this far ahead, so it cannot be "now" by the time it is saved.</summary>
@@ -134,6 +135,22 @@ public sealed class PublishingService(
 
     private async Task<Publication?> PublishAsync(Guid statementId, Guid revisionId, PublishTrigger trigger, AuditActor actor, bool dueCheck)
     {
+        // Triggers in this process take turns, so the second one finds the statement already published
+        // instead of tripping the unique index (which would still stop it, but logs an alarming error).
+        // Across instances the database's token and index decide.
+        await gate.Lock.WaitAsync();
+        try
+        {
+            return await PublishLockedAsync(statementId, revisionId, trigger, actor, dueCheck);
+        }
+        finally
+        {
+            gate.Lock.Release();
+        }
+    }
+
+    private async Task<Publication?> PublishLockedAsync(Guid statementId, Guid revisionId, PublishTrigger trigger, AuditActor actor, bool dueCheck)
+    {
         db.ChangeTracker.Clear();
         var statement = await db.Statements.FirstOrDefaultAsync(s => s.Id == statementId);
         if (statement is null) return null;
@@ -226,6 +243,12 @@ public sealed class PublishingService(
         if (status.Signed.Values.Any(a => a.ContentHash != revision.ContentHash))
             throw new ConflictException($"An approval of revision {revision.Number} was given on different text; it needs signing again.");
     }
+}
+
+/// <summary>One publish at a time in this process.</summary>
+public sealed class PublishGate
+{
+    public SemaphoreSlim Lock { get; } = new(1, 1);
 }
 
 /// <summary>Arms the triggers (Hangfire job, in-process timer) after a schedule is saved.</summary>

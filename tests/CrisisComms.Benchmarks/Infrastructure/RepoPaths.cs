@@ -1,0 +1,47 @@
+namespace CrisisComms.Benchmarks;
+
+/// <summary>Finding the repository and the app's build output.</summary>
+public static class RepoPaths
+{
+    /// <summary>The folder holding CrisisComms.sln, looked for upwards from the current directory and from this program.</summary>
+    public static string FindRepoRoot()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "CrisisComms.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("Could not find CrisisComms.sln above the current directory or the benchmark program; run from inside the repository.");
+    }
+
+    /// <summary>
+    /// The app to start: <paramref name="explicitPath"/> when given, else the newer of the Release and Debug
+    /// builds of src/CrisisComms.Web (Release wins a tie).
+    /// </summary>
+    public static string FindAppDll(string repoRoot, string? explicitPath)
+    {
+        if (explicitPath is not null)
+        {
+            var full = Path.GetFullPath(explicitPath);
+            if (!File.Exists(full)) throw new UsageException($"--app {explicitPath}: no such file.");
+            return full;
+        }
+        var candidates = new[] { "Release", "Debug" }
+            .Select(c => Path.Combine(repoRoot, "src", "CrisisComms.Web", "bin", c, "net10.0", "CrisisComms.Web.dll"))
+            .Where(File.Exists)
+            .Select(p => (Path: p, Written: File.GetLastWriteTimeUtc(p)))
+            .ToList();
+        if (candidates.Count == 0)
+            throw new InvalidOperationException("The app is not built. Run: dotnet build -c Release src/CrisisComms.Web (or pass --app <path to CrisisComms.Web.dll>).");
+        // Release first, so on equal times it is kept by the stable ordering.
+        return candidates.OrderByDescending(c => c.Written).First().Path;
+    }
+
+    /// <summary>Creates the results folder with a .gitignore that keeps its contents out of git.</summary>
+    public static void EnsureResultsDirectory(string path)
+    {
+        Directory.CreateDirectory(path);
+        var ignore = Path.Combine(path, ".gitignore");
+        if (!File.Exists(ignore)) File.WriteAllText(ignore, "*\n!.gitignore\n");
+    }
+}
