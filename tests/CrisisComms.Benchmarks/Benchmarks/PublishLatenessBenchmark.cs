@@ -161,7 +161,7 @@ public sealed class PublishLatenessBenchmark : IBenchmark
                 Console.Error.WriteLine($"[{spec.Name}] {samples.Count}/{scheduled.Count} out");
                 lastProgress = time.GetUtcNow();
             }
-            await Task.Delay(TimeSpan.FromMilliseconds(500), time, ct);
+            await Pause.ForAsync(TimeSpan.FromMilliseconds(500), time, ct);
         }
         // Whatever is still out: one last look, so the report says which state it was left in.
         foreach (var (id, s) in scheduled.Where(kv => !samples.ContainsKey(kv.Key)))

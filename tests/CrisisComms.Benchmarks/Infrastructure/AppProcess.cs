@@ -122,7 +122,7 @@ public sealed class AppProcess : IAsyncDisposable
             }
             catch (HttpRequestException e) { last = e.Message; }
             catch (TaskCanceledException) when (!ct.IsCancellationRequested) { last = "/readyz timed out"; }
-            await Task.Delay(200, ct);
+            await Pause.ForAsync(TimeSpan.FromMilliseconds(200), TimeProvider.System, ct);
         }
         throw new AppStartException($"The app was not ready within {timeout.TotalSeconds:0} s ({last}).", Tail);
     }
@@ -192,8 +192,8 @@ public sealed class AppProcess : IAsyncDisposable
                 if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
                 return;
             }
-            catch (IOException) { Thread.Sleep(200); }
-            catch (UnauthorizedAccessException) { Thread.Sleep(200); }
+            catch (IOException) { Pause.For(TimeSpan.FromMilliseconds(200)); }
+            catch (UnauthorizedAccessException) { Pause.For(TimeSpan.FromMilliseconds(200)); }
         }
         Console.Error.WriteLine($"Could not delete {path}; remove it by hand.");
     }
