@@ -34,6 +34,7 @@ public static class StaffApiExtensions
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), a => a.UseMiddleware<ApiProblemMiddleware>());
         // Routing after the error pages, so their re-executed requests are routed afresh.
         app.UseRouting();
+        app.UseCors();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
