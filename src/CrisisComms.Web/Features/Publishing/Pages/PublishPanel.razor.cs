@@ -67,15 +67,10 @@ public partial class PublishPanel
     private async Task RunAsync(Func<System.Security.Claims.ClaimsPrincipal, Task> action)
     {
         _busy = true;
-        _error = null;
-        try
-        {
-            await action((await AuthState).User);
-            await Changed.InvokeAsync();
-        }
-        catch (AppValidationException e) { _error = string.Join(" ", e.Errors.SelectMany(x => x.Value)); }
-        catch (Exception e) when (e is ConflictException or AccessDeniedException or NotFoundException) { _error = e.Message; await Changed.InvokeAsync(); }
-        finally { _busy = false; }
+        var user = (await AuthState).User;
+        _error = await Components.Shared.UiAction.RunAsync(() => action(user));
+        await Changed.InvokeAsync();
+        _busy = false;
     }
 
     public void Dispose() => _tick?.Dispose();
