@@ -22,12 +22,9 @@ public sealed class StaffTime(IOptions<OrganisationOptions> org, TimeProvider ti
         t is { } v ? TimeZoneInfo.ConvertTime(v, _zone).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture) : "";
 
     /// <summary>Reads a datetime-local value as the organisation's local time; null when empty or unreadable.</summary>
-    public DateTimeOffset? FromInput(string? input)
-    {
-        if (string.IsNullOrWhiteSpace(input) || !DateTime.TryParse(input, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)) return null;
-        var utc = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), _zone);
-        return new DateTimeOffset(utc, TimeSpan.Zero);
-    }
+    public DateTimeOffset? FromInput(string? input) =>
+        // One reading of local times for every form, daylight-saving gaps and overlaps included.
+        Publishing.ScheduleTime.TryParseLocal(input, _zone, out var utc, out _, out _) ? utc : null;
 
     /// <summary>"in 3 h 20 min" / "45 min ago".</summary>
     public string Relative(DateTimeOffset t)

@@ -51,3 +51,19 @@ public sealed class ScheduleTimeTests
         Assert.NotNull(error);
     }
 }
+
+/// <summary>The staff forms read local times the same way (they used to throw on a daylight-saving gap).</summary>
+public sealed class StaffTimeTests
+{
+    private static readonly CrisisComms.Web.Features.Incidents.StaffTime Time = new(
+        Microsoft.Extensions.Options.Options.Create(new CrisisComms.Web.Infrastructure.Options.OrganisationOptions { TimeZone = "Australia/Sydney", Culture = "en-AU" }),
+        TimeProvider.System);
+
+    [Fact]
+    public void A_form_time_in_the_daylight_saving_gap_is_no_value_instead_of_an_error()
+    {
+        Assert.Null(Time.FromInput("2026-10-04T02:30"));
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 22, 0, 0, TimeSpan.Zero), Time.FromInput("2026-11-27T09:00"));
+        Assert.Null(Time.FromInput(""));
+    }
+}
