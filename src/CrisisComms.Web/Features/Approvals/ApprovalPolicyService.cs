@@ -33,6 +33,12 @@ public sealed class ApprovalPolicyService(AppDbContext db, StaffAuthorizer autho
     public async Task<IReadOnlyDictionary<StatementKind, IReadOnlyList<string>>> AllAsync(ClaimsPrincipal actor)
     {
         await authorizer.RequireAsync(actor, [.. StaffRoles.All]);
+        return await AllRequiredRolesAsync();
+    }
+
+    /// <summary>Every kind's required roles in one query (for lists that would otherwise ask once per statement).</summary>
+    internal async Task<IReadOnlyDictionary<StatementKind, IReadOnlyList<string>>> AllRequiredRolesAsync()
+    {
         var rows = await db.ApprovalPolicies.AsNoTracking().ToListAsync();
         return Enum.GetValues<StatementKind>().ToDictionary(k => k, k => rows.FirstOrDefault(r => r.Kind == k) is { } r ? Parse(r.Roles) : Default(k));
     }

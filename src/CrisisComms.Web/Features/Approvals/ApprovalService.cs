@@ -165,12 +165,13 @@ public sealed class ApprovalService(
         if (rows.Count == 0) return [];
         var revisionIds = rows.Select(x => x.r.Id).ToList();
         var approvals = await db.Approvals.AsNoTracking().Where(a => revisionIds.Contains(a.RevisionId) && a.VoidedAt == null).ToListAsync();
+        var policy = await policies.AllRequiredRolesAsync(); // the nav badge asks on every navigation: one query, not one per statement
         var waiting = new List<WaitingItem>();
         foreach (var x in rows.OrderBy(x => x.s.UpdatedAt))
         {
             var onRevision = approvals.Where(a => a.RevisionId == x.r.Id).ToList();
             if (onRevision.Any(a => a.UserId == user.Id)) continue;
-            var required = await policies.RequiredRolesAsync(x.s.Kind);
+            var required = policy[x.s.Kind];
             var canSign = required.Where(role => user.IsIn(role) && onRevision.All(a => a.Role != role)).ToList();
             if (canSign.Count > 0)
                 waiting.Add(new WaitingItem(x.s.Id, x.s.IncidentId, x.IncidentTitle, x.s.Kind, x.r.Title, x.r.Number, canSign, x.s.UpdatedAt));
