@@ -35,12 +35,7 @@ public partial class Profile
 
     private async Task RunAsync(Func<System.Security.Claims.ClaimsPrincipal, Task> action)
     {
-        _error = null;
-        try
-        {
-            await action((await AuthState).User);
-        }
-        catch (AppValidationException e) { _error = string.Join(" ", e.Errors.SelectMany(x => x.Value)); }
-        catch (Exception e) when (e is ConflictException or AccessDeniedException) { _error = e.Message; }
+        var user = (await AuthState).User;
+        _error = await Components.Shared.UiAction.RunAsync(() => action(user));
     }
 }
