@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CrisisComms.Tests.Infrastructure;
@@ -23,12 +24,16 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     public static AppFactory WithFakeClock(DateTimeOffset start, IDictionary<string, string?>? settings = null) =>
         new(settings ?? new Dictionary<string, string?>()) { Clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(start) };
 
+    /// <summary>Extra service registrations applied after the app's own (test doubles, interceptors).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "crisiscomms-tests", Guid.NewGuid().ToString("n"));
 
     public AppFactory() : this(new Dictionary<string, string?>()) { }
 
     /// <summary>An app with some settings overridden.</summary>
-    public static AppFactory With(IDictionary<string, string?> settings) => new(settings);
+    public static AppFactory With(IDictionary<string, string?> settings, Action<IServiceCollection>? services = null) =>
+        new(settings) { TestServices = services };
 
     private AppFactory(IDictionary<string, string?> settings)
     {
@@ -39,6 +44,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["Seed:DemoPassword"] = DemoPassword,
             // Tests share one client address; only the rate-limit tests lower this.
             ["Auth:LoginRateLimit:PermitLimit"] = "1000",
+            ["StatusPage:RateLimit:PermitLimit"] = "100000",
         };
         foreach (var (k, v) in settings) _settings[k] = v;
     }
@@ -54,6 +60,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
                 foreach (var d in existing) services.Remove(d);
                 services.AddSingleton<TimeProvider>(clock);
             });
+        if (TestServices is { } configure) builder.ConfigureTestServices(configure);
     }
 
     /// <summary>A client with no cookies and no redirects followed, so 302s can be asserted.</summary>

@@ -43,7 +43,8 @@ public sealed partial class IncidentService(
     StaffAuthorizer authorizer,
     AuditLog audit,
     TimeProvider time,
-    IOptions<OrganisationOptions> org)
+    IOptions<OrganisationOptions> org,
+    IncidentEvents events)
 {
     public static readonly string[] Readers = [.. StaffRoles.All];
     public static readonly string[] Writers = [StaffRoles.Author];
@@ -101,6 +102,7 @@ public sealed partial class IncidentService(
         audit.Record(new AuditActor(user.Id, user.Email), "incident.created", "incident", incident.Id.ToString(),
             $"Opened \"{incident.Title}\" ({incident.Severity}, {incident.Status}, {(incident.IsPublic ? "public" : "not public")})");
         await SaveUniqueAsync(incident.Slug);
+        await events.RaiseAsync(new IncidentChanged(incident.Id, incident.IsPublic, WasPublic: false));
         return incident;
     }
 
@@ -114,6 +116,7 @@ public sealed partial class IncidentService(
             throw new ConflictException($"Someone else changed this incident since you opened it (version {incident.Version}, yours {v}). Reload to see their changes.");
 
         var before = Describe(incident);
+        var wasPublic = incident.IsPublic;
         var errors = new Dictionary<string, string[]>();
         Apply(incident, changes, errors, creating: false);
         if (errors.Count > 0) throw new AppValidationException(errors);
@@ -125,6 +128,7 @@ public sealed partial class IncidentService(
         incident.UpdatedAt = time.GetUtcNow();
         audit.Record(new AuditActor(user.Id, user.Email), "incident.updated", "incident", incident.Id.ToString(), Summarise(before, after));
         await SaveUniqueAsync(incident.Slug);
+        await events.RaiseAsync(new IncidentChanged(incident.Id, incident.IsPublic, wasPublic));
         return incident;
     }
 

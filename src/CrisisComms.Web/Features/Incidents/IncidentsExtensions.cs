@@ -5,6 +5,7 @@ public static class IncidentsExtensions
     public static IServiceCollection AddIncidents(this IServiceCollection services)
     {
         services.AddScoped<IncidentService>();
+        services.AddSingleton<IncidentEvents>();
         services.AddScoped<DemoIncidentSeeder>();
         services.AddScoped<StaffTime>();
         return services;

@@ -16,19 +16,25 @@ public sealed class PublicStatusService(AppDbContext db, IOptions<OrganisationOp
 {
     public static readonly Audience[] PublicAudiences = [Audience.Public, Audience.Customers, Audience.Media];
 
+    /// <summary>Everything the public routes show, in one database query.</summary>
     public async Task<PublicStatus> LoadAsync(CancellationToken ct = default)
     {
-        var incidents = await db.Incidents.AsNoTracking().Where(i => i.IsPublic).ToListAsync(ct);
-        var ids = incidents.Select(i => i.Id).ToList();
-        var updates = await (from p in db.Publications.AsNoTracking()
-                             join s in db.Statements.AsNoTracking() on p.StatementId equals s.Id
-                             where ids.Contains(p.IncidentId) && PublicAudiences.Contains(s.Audience)
-                             select new { p, s.Kind }).ToListAsync(ct);
-        var byIncident = updates.ToLookup(x => x.p.IncidentId);
-        var list = incidents.Select(i => new PublicIncident(
-                i.Id, i.Slug, i.Title, i.Summary, i.Severity, i.Status, i.CreatedAt, i.UpdatedAt, i.ResolvedAt, i.NextUpdateDue,
-                byIncident[i.Id].OrderByDescending(x => x.p.PublishedAt)
-                    .Select(x => new PublicUpdate(x.p.Id, x.p.StatementId, x.Kind, x.p.Title, x.p.Html, TextOf(x.p.Html), x.p.PublishedAt)).ToList()))
+        var rows = await db.Incidents.AsNoTracking()
+            .Where(i => i.IsPublic)
+            .Select(i => new
+            {
+                Incident = i,
+                Updates = (from p in db.Publications
+                           join s in db.Statements on p.StatementId equals s.Id
+                           where p.IncidentId == i.Id && PublicAudiences.Contains(s.Audience)
+                           select new { p.Id, p.StatementId, s.Kind, p.Title, p.Html, p.PublishedAt }).ToList(),
+            })
+            .ToListAsync(ct);
+        var list = rows.Select(r => new PublicIncident(
+                r.Incident.Id, r.Incident.Slug, r.Incident.Title, r.Incident.Summary, r.Incident.Severity, r.Incident.Status,
+                r.Incident.CreatedAt, r.Incident.UpdatedAt, r.Incident.ResolvedAt, r.Incident.NextUpdateDue,
+                r.Updates.OrderByDescending(u => u.PublishedAt)
+                    .Select(u => new PublicUpdate(u.Id, u.StatementId, u.Kind, u.Title, u.Html, TextOf(u.Html), u.PublishedAt)).ToList()))
             .OrderByDescending(i => i.LastChange).ToList();
         return new PublicStatus(org.Value.Name, org.Value.TimeZone, time.GetUtcNow(), list);
     }

@@ -7,19 +7,11 @@ namespace CrisisComms.Web.Features.StatusPage;
 /// <summary>RSS 2.0 and Atom 1.0 feeds: one item per published public statement, newest first.</summary>
 public static class StatusFeeds
 {
-    public static void MapStatusFeeds(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/history.rss", async (HttpContext http, PublicStatusService service) =>
-            Results.Content(Write(Build(await service.LoadAsync(http.RequestAborted), http), rss: true), "application/rss+xml; charset=utf-8"))
-            .AllowAnonymous().ExcludeFromDescription();
-        app.MapGet("/history.atom", async (HttpContext http, PublicStatusService service) =>
-            Results.Content(Write(Build(await service.LoadAsync(http.RequestAborted), http), rss: false), "application/atom+xml; charset=utf-8"))
-            .AllowAnonymous().ExcludeFromDescription();
-    }
+    /// <summary>The feed document: RSS 2.0 or Atom 1.0.</summary>
+    public static string Render(PublicStatus status, string baseUrl, bool rss) => Write(Build(status, baseUrl), rss);
 
-    private static SyndicationFeed Build(PublicStatus status, HttpContext http)
+    private static SyndicationFeed Build(PublicStatus status, string baseUrl)
     {
-        var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
         var feed = new SyndicationFeed($"{status.OrganisationName} status", $"Incident updates from {status.OrganisationName}", new Uri(baseUrl + "/"))
         {
             Id = baseUrl + "/history.atom",

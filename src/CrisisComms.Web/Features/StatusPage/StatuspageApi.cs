@@ -1,7 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using CrisisComms.Web.Features.Incidents;
-using CrisisComms.Web.Infrastructure.Options;
-using Microsoft.Extensions.Options;
 
 namespace CrisisComms.Web.Features.StatusPage;
 
@@ -11,8 +10,6 @@ namespace CrisisComms.Web.Features.StatusPage;
 /// </summary>
 public static class StatuspageApi
 {
-    public const string CorsPolicy = "public-get";
-
     public sealed record Page(string Id, string Name, string Url, [property: JsonPropertyName("time_zone")] string TimeZone, [property: JsonPropertyName("updated_at")] DateTimeOffset UpdatedAt);
     public sealed record Status(string Indicator, string Description);
     public sealed record Update(
@@ -28,52 +25,38 @@ public static class StatuspageApi
         [property: JsonPropertyName("started_at")] DateTimeOffset StartedAt, [property: JsonPropertyName("page_id")] string PageId,
         [property: JsonPropertyName("incident_updates")] IReadOnlyList<Update> IncidentUpdates, object[] Components);
 
-    public static void MapStatuspageApi(this IEndpointRouteBuilder app)
+    /// <summary>The JSON body of one of the four API routes.</summary>
+    public static string Render(PublicRouteKind kind, PublicStatus status, string baseUrl)
     {
-        var api = app.MapGroup("/api/v2").RequireCors(CorsPolicy).AllowAnonymous().WithTags("Public status (Statuspage v2 shape)");
-
-        api.MapGet("/summary.json", async (HttpContext http, PublicStatusService service, IOptions<OrganisationOptions> org) =>
+        object body = kind switch
         {
-            var status = await service.LoadAsync(http.RequestAborted);
-            return TypedResults.Ok(new
+            PublicRouteKind.Summary => new
             {
-                page = PageOf(status, http),
+                page = PageOf(status, baseUrl),
                 status = StatusOf(status),
                 components = Array.Empty<object>(),
-                incidents = status.Unresolved.Select(i => IncidentOf(i, http)).ToList(),
+                incidents = status.Unresolved.Select(i => IncidentOf(i, baseUrl)).ToList(),
                 scheduled_maintenances = Array.Empty<object>(),
-            });
-        });
-        api.MapGet("/status.json", async (HttpContext http, PublicStatusService service) =>
-        {
-            var status = await service.LoadAsync(http.RequestAborted);
-            return TypedResults.Ok(new { page = PageOf(status, http), status = StatusOf(status) });
-        });
-        api.MapGet("/incidents.json", async (HttpContext http, PublicStatusService service) =>
-        {
-            var status = await service.LoadAsync(http.RequestAborted);
-            return TypedResults.Ok(new { page = PageOf(status, http), incidents = status.Incidents.Take(50).Select(i => IncidentOf(i, http)).ToList() });
-        });
-        api.MapGet("/incidents/unresolved.json", async (HttpContext http, PublicStatusService service) =>
-        {
-            var status = await service.LoadAsync(http.RequestAborted);
-            return TypedResults.Ok(new { page = PageOf(status, http), incidents = status.Unresolved.Select(i => IncidentOf(i, http)).ToList() });
-        });
+            },
+            PublicRouteKind.Status => new { page = PageOf(status, baseUrl), status = StatusOf(status) },
+            PublicRouteKind.Incidents => new { page = PageOf(status, baseUrl), incidents = status.Incidents.Take(50).Select(i => IncidentOf(i, baseUrl)).ToList() },
+            PublicRouteKind.Unresolved => new { page = PageOf(status, baseUrl), incidents = status.Unresolved.Select(i => IncidentOf(i, baseUrl)).ToList() },
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a JSON API route."),
+        };
+        return JsonSerializer.Serialize(body, JsonSerializerOptions.Web);
     }
 
-    private static string BaseUrl(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
-
-    private static Page PageOf(PublicStatus s, HttpContext http) => new("crisiscomms", s.OrganisationName, BaseUrl(http) + "/", s.TimeZone, s.UpdatedAt);
+    private static Page PageOf(PublicStatus s, string baseUrl) => new("crisiscomms", s.OrganisationName, baseUrl + "/", s.TimeZone, s.UpdatedAt);
 
     private static Status StatusOf(PublicStatus s) => new(s.Indicator.ToString().ToLowerInvariant(), s.Description);
 
-    private static Incident IncidentOf(PublicIncident i, HttpContext http)
+    private static Incident IncidentOf(PublicIncident i, string baseUrl)
     {
         var status = i.Status.ToString().ToLowerInvariant();
         return new Incident(
             i.Id.ToString("n"), i.Title, status, i.CreatedAt, i.LastChange,
             i.Status == IncidentStatus.Monitoring ? i.UpdatedAt : null, i.ResolvedAt,
-            i.Severity.ToString().ToLowerInvariant(), $"{BaseUrl(http)}/incidents/{i.Slug}", i.CreatedAt, "crisiscomms",
+            i.Severity.ToString().ToLowerInvariant(), $"{baseUrl}/incidents/{i.Slug}", i.CreatedAt, "crisiscomms",
             i.Updates.Select(u => new Update(u.Id.ToString("n"), status, u.Title + "\n\n" + u.Text, i.Id.ToString("n"),
                 u.PublishedAt, u.PublishedAt, u.PublishedAt, [], true)).ToList(),
             []);

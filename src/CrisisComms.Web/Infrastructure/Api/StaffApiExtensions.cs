@@ -36,6 +36,8 @@ public static class StaffApiExtensions
         app.UseRouting();
         app.UseCors();
         app.UseRateLimiter();
+        // After CORS and the rate limiter: cached public answers still get CORS headers and still count against a client.
+        app.UseOutputCache();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

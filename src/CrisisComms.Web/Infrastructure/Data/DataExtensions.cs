@@ -23,12 +23,14 @@ public static class DataExtensions
         services.AddValidatedOptions<StorageOptions>();
         services.AddValidatedOptions<DatabaseOptions>();
         services.AddSingleton<DataPaths>();
+        services.AddSingleton<DbCommandCounter>();
 
         services.AddDbContext<AppDbContext>((sp, options) =>
         {
             var db = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             var paths = sp.GetRequiredService<DataPaths>();
             options.UseSqlite(string.IsNullOrWhiteSpace(db.ConnectionString) ? SqliteConnectionString(paths.DatabaseFile) : db.ConnectionString);
+            options.AddInterceptors(sp.GetRequiredService<DbCommandCounter>());
         });
 
         // Keys in the data folder so sign-in cookies and tokens survive a restart.

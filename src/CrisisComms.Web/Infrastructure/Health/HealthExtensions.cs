@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using CrisisComms.Web.Features.Accounts;
+using CrisisComms.Web.Infrastructure.Api;
 using CrisisComms.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
@@ -38,6 +41,13 @@ public static class HealthExtensions
     {
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+
+        // Admin only: counters that let an operator (and the benchmarks) see what a crowd costs the database.
+        app.MapStaffApiGroup().MapGet("/diagnostics", async (ClaimsPrincipal user, StaffAuthorizer authorizer, DbCommandCounter commands) =>
+        {
+            await authorizer.RequireAsync(user, StaffRoles.Admin);
+            return TypedResults.Ok(new { databaseCommands = commands.Snapshot() });
+        }).WithTags("Diagnostics").WithSummary("Database commands sent since start: total and per category (\"public\" = status page requests). Admin only.");
         return app;
     }
 }

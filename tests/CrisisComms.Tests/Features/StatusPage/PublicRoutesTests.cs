@@ -83,10 +83,13 @@ public sealed class PublicRoutesTests : IClassFixture<AppFactory>, IAsyncLifetim
         using var anonymous = _app.CreateRawClient();
         var html = await anonymous.GetStringAsync("/");
         Assert.Contains("Critical incident in progress", html);
-        Assert.Contains("data-testid=\"latest-update\"", html);
+        Assert.Contains("data-testid=\"public-update\"", html);
+        Assert.Contains(_published, html);
         Assert.DoesNotContain("blazor.web.js", html);
-        Assert.Contains("<meta property=\"og:title\"", html);
-        Assert.Contains("application/rss+xml", html);
+        var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
+        Assert.Contains("Critical incident in progress", document.QuerySelector("meta[property='og:title']")!.GetAttribute("content"));
+        Assert.Equal("/history.rss", document.QuerySelector("link[rel=alternate][type='application/rss+xml']")!.GetAttribute("href"));
+        Assert.Equal("/history.atom", document.QuerySelector("link[rel=alternate][type='application/atom+xml']")!.GetAttribute("href"));
     }
 
     [Fact]

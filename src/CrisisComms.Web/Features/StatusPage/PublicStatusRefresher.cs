@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Threading.Channels;
+using CrisisComms.Web.Features.Incidents;
+using CrisisComms.Web.Features.Publishing;
+using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace CrisisComms.Web.Features.StatusPage;
+
+/// <summary>
+/// Keeps the public side in step with what was published. On a publication or a change to a public
+/// incident: evict the cached public responses at once (before the publisher's call returns), then in
+/// the background write a fresh snapshot, evict again (closing the race with a request that read the
+/// database just before the change) and tell open pages through /hubs/status. Bursts are coalesced.
+/// </summary>
+public sealed class PublicStatusRefresher : BackgroundService
+{
+    private readonly Channel<bool> _pending = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly IServiceScopeFactory _scopes;
+    private readonly IOutputCacheStore _cache;
+    private readonly IHubContext<StatusHub> _hub;
+    private readonly PublicationEvents _publications;
+    private readonly IncidentEvents _incidents;
+    private readonly PublicSnapshotStore _snapshots;
+    private readonly IOptions<StatusPageOptions> _options;
+    private readonly ILogger<PublicStatusRefresher> _logger;
+
+    public PublicStatusRefresher(IServiceScopeFactory scopes, IOutputCacheStore cache, IHubContext<StatusHub> hub, PublicationEvents publications,
+        IncidentEvents incidents, PublicSnapshotStore snapshots, IOptions<StatusPageOptions> options, ILogger<PublicStatusRefresher> logger)
+    {
+        (_scopes, _cache, _hub, _publications, _incidents, _snapshots, _options, _logger) = (scopes, cache, hub, publications, incidents, snapshots, options, logger);
+        _publications.Published += OnPublishedAsync;
+        _incidents.Changed += OnIncidentChangedAsync;
+    }
+
+    private Task OnPublishedAsync(StatementPublished e) => ChangedAsync();
+
+    private Task OnIncidentChangedAsync(IncidentChanged e) => e.IsPublic || e.WasPublic ? ChangedAsync() : Task.CompletedTask;
+
+    /// <summary>Something public may have changed: stop serving cached answers now, refresh the rest soon.</summary>
+    public async Task ChangedAsync()
+    {
+        await _cache.EvictByTagAsync(PublicEndpoints.CacheTag, CancellationToken.None);
+        _pending.Writer.TryWrite(true);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // A snapshot from the first minute: the page survives a database outage even before anything is published.
+        _pending.Writer.TryWrite(true);
+        await foreach (var _ in _pending.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                await RefreshAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                _logger.LogWarning("The public snapshot was not refreshed; the last one stays in use ({Error})", e.GetType().Name + ": " + e.Message);
+            }
+        }
+    }
+
+    /// <summary>Renders every public route, writes the snapshot, evicts the cache and notifies open pages if anything visible changed.</summary>
+    public async Task RefreshAsync(CancellationToken ct = default)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var status = await scope.ServiceProvider.GetRequiredService<PublicStatusService>().LoadAsync(ct);
+        var renderer = scope.ServiceProvider.GetRequiredService<PublicSiteRenderer>();
+        var version = VersionOf(status);
+        var previous = _snapshots.Current;
+        var baseUrl = _options.Value.PublicUrl is { Length: > 0 } url ? url.TrimEnd('/') : PublicSnapshotStore.BaseUrlPlaceholder;
+        var entries = await renderer.RenderAllAsync(status, baseUrl);
+        await _snapshots.WriteAsync(new PublicSnapshot(status.GeneratedAt, status.UpdatedAt, version, baseUrl, entries), ct);
+        await _cache.EvictByTagAsync(PublicEndpoints.CacheTag, ct);
+        if (previous?.Version != version)
+            await _hub.Clients.All.SendAsync(StatusHub.UpdatedMessage, new PublicStatusUpdated(version, status.UpdatedAt), ct);
+    }
+
+    /// <summary>A hash of everything the public can see, so open pages are only told about real changes.</summary>
+    public static string VersionOf(PublicStatus status) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { status.OrganisationName, status.Incidents })), 0, 12);
+
+    public override void Dispose()
+    {
+        _publications.Published -= OnPublishedAsync;
+        _incidents.Changed -= OnIncidentChangedAsync;
+        base.Dispose();
+    }
+}

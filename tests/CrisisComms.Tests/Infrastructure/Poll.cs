@@ -1,0 +1,19 @@
+using System.Diagnostics;
+
+namespace CrisisComms.Tests.Infrastructure;
+
+/// <summary>Waits for something the app does in the background (a snapshot, a hub message), failing with a message after a limit.</summary>
+public static class Poll
+{
+    public static async Task<T> UntilAsync<T>(Func<T?> probe, TimeSpan limit, string what) where T : class
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < limit)
+        {
+            if (probe() is { } found) return found;
+            await Task.Yield();
+            Thread.Sleep(20);
+        }
+        throw new TimeoutException($"{what} did not happen within {limit.TotalSeconds:0} s.");
+    }
+}
