@@ -25,6 +25,8 @@ public sealed class Statement
     public string? TemplateId { get; set; }
     /// <summary>When a scheduled statement is due to be published (UTC); null unless Scheduled.</summary>
     public DateTimeOffset? ScheduledFor { get; set; }
+    /// <summary>The published statement this one corrects (set when it is created, never changed); null for an ordinary statement.</summary>
+    public Guid? SupersedesStatementId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public string CreatedById { get; set; } = "";
     public DateTimeOffset UpdatedAt { get; set; }

@@ -20,15 +20,24 @@ public sealed class NewStatement
     public string? Title { get; set; }
     public string? Body { get; set; }
     public string? Template { get; set; }
+    /// <summary>The published statement this one corrects, if it is a correction.</summary>
+    public Guid? Supersedes { get; set; }
 }
 
 /// <summary>A fact the statement's latest revision used whose value has changed since (New is null when the fact was removed).</summary>
 public sealed record FactDrift(string Key, string Label, string Old, string? New);
 
-/// <summary>A statement with its incident, revisions (newest first) and any facts that changed under it.</summary>
+/// <summary>Another statement named from this one (the one it corrects, or one that corrects it), with its current title.</summary>
+public sealed record StatementLink(Guid Id, string Title, StatementState State, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// A statement with its incident, revisions (newest first) and any facts that changed under it;
+/// <paramref name="Corrects"/> is the statement it supersedes, <paramref name="CorrectedBy"/> the corrections of it (oldest first).
+/// </summary>
 public sealed record StatementView(
     Statement Statement, Incident Incident, StatementRevision Current, IReadOnlyList<StatementRevision> Revisions, IReadOnlyList<FactDrift> FactDrift,
-    IReadOnlyList<Approvals.Approval> Approvals, IReadOnlyList<Publishing.Publication> Publications);
+    IReadOnlyList<Approvals.Approval> Approvals, IReadOnlyList<Publishing.Publication> Publications,
+    StatementLink? Corrects, IReadOnlyList<StatementLink> CorrectedBy);
 
 /// <summary>A row of an incident's statement list.</summary>
 public sealed record StatementSummary(
@@ -47,11 +56,18 @@ public sealed class StatementService(
     TemplateLibrary templates,
     IOptions<OrganisationOptions> org)
 {
+    /// <summary>Audiences outside the organisation: a correction of what they were told must reach them too.</summary>
+    public static readonly IReadOnlySet<Audience> OutsideAudiences = new HashSet<Audience> { Audience.Public, Audience.Customers, Audience.Media };
+
+    /// <summary>Added in front of the original's title when a correction is started from it.</summary>
+    public const string CorrectionTitlePrefix = "Correction: ";
+
     public async Task<StatementView> CreateAsync(ClaimsPrincipal actor, Guid incidentId, NewStatement request)
     {
         var user = await authorizer.RequireAsync(actor, IncidentService.Writers);
         var incident = await LoadIncidentAsync(incidentId);
         var errors = new Dictionary<string, string[]>();
+        var id = Guid.NewGuid();
 
         StatementTemplate? template = null;
         if (!string.IsNullOrWhiteSpace(request.Template))
@@ -68,6 +84,16 @@ public sealed class StatementService(
         if (request.Audience is null && template is not null) audience = template.Audience;
         else if (!KebabCase.TryParse(request.Audience, out audience))
             errors["audience"] = [request.Audience is null ? $"Audience is required: one of {KebabCase.Allowed<Audience>()}." : $"\"{request.Audience}\" is not an audience; use one of {KebabCase.Allowed<Audience>()}."];
+        (Statement Statement, StatementRevision Revision)? original = null;
+        if (request.Supersedes is { } supersedes)
+        {
+            var target = await db.Statements.AsNoTracking().FirstOrDefaultAsync(s => s.Id == supersedes);
+            var targetRevision = target is null ? null
+                : await db.StatementRevisions.AsNoTracking().FirstOrDefaultAsync(r => r.Id == target.CurrentRevisionId);
+            if (target is not null && targetRevision is not null) original = (target, targetRevision);
+            foreach (var (field, message) in CorrectionProblems(id, supersedes, target, incident.Id, errors.ContainsKey("audience") ? null : audience))
+                errors[field] = [message];
+        }
         if (errors.Count > 0) throw new AppValidationException(errors);
 
         var titleSource = request.Title ?? template?.Title ?? "";
@@ -75,17 +101,65 @@ public sealed class StatementService(
         var now = time.GetUtcNow();
         var statement = new Statement
         {
-            Id = Guid.NewGuid(), IncidentId = incident.Id, Kind = kind, Audience = audience, State = StatementState.Draft,
+            Id = id, IncidentId = incident.Id, Kind = kind, Audience = audience, State = StatementState.Draft,
             TemplateId = template?.Id, CreatedAt = now, CreatedById = user.Id, UpdatedAt = now,
+            SupersedesStatementId = request.Supersedes,
         };
-        var revision = NewRevision(user, statement, 1, titleSource, body, Model(incident), template is null ? "created" : $"created from template {template.Id}");
+        var note = original is not null ? "created as a correction" : template is null ? "created" : $"created from template {template.Id}";
+        var revision = NewRevision(user, statement, 1, titleSource, body, Model(incident), note);
         db.Statements.Add(statement);
         db.StatementRevisions.Add(revision);
         statement.CurrentRevisionId = revision.Id;
         audit.Record(new AuditActor(user.Id, user.Email), "statement.created", "statement", statement.Id.ToString(),
-            $"{KebabCase.Describe(kind)} for {KebabCase.Of(audience)} \"{revision.Title}\"{(template is null ? "" : $" from template {template.Id}")}");
+            $"{KebabCase.Describe(kind)} for {KebabCase.Of(audience)} \"{revision.Title}\"{(template is null ? "" : $" from template {template.Id}")}" +
+            (original is { } o ? $", correcting statement {o.Statement.Id} \"{o.Revision.Title}\"" : ""));
         await db.SaveChangesAsync();
         return await GetAsync(actor, statement.Id);
+    }
+
+    /// <summary>
+    /// Starts a correction of a published statement: a draft of the same kind and audience with the
+    /// original's current text, titled "Correction: …", superseding it. The original never changes.
+    /// </summary>
+    public async Task<StatementView> CreateCorrectionAsync(ClaimsPrincipal actor, Guid publishedStatementId)
+    {
+        await authorizer.RequireAsync(actor, IncidentService.Writers);
+        var original = await db.Statements.AsNoTracking().FirstOrDefaultAsync(s => s.Id == publishedStatementId)
+            ?? throw new NotFoundException($"No statement with id {publishedStatementId}.");
+        var current = await db.StatementRevisions.AsNoTracking().FirstAsync(r => r.Id == original.CurrentRevisionId);
+        // A title already at the limit keeps its own wording rather than being cut mid-placeholder; the author edits it.
+        var title = CorrectionTitlePrefix.Length + current.TitleSource.Length <= StatementRevision.TitleMaxLength
+            ? CorrectionTitlePrefix + current.TitleSource
+            : current.TitleSource;
+        return await CreateAsync(actor, original.IncidentId, new NewStatement
+        {
+            Kind = KebabCase.Of(original.Kind), Audience = KebabCase.Of(original.Audience),
+            Title = title, Body = current.Body, Supersedes = original.Id,
+        });
+    }
+
+    /// <summary>
+    /// Why <paramref name="correctionId"/> may not supersede <paramref name="target"/> (field, message); empty when it may.
+    /// <paramref name="audience"/> is the correction's audience, null when it is itself invalid.
+    /// </summary>
+    internal static IEnumerable<(string Field, string Message)> CorrectionProblems(Guid correctionId, Guid supersedes, Statement? target, Guid incidentId, Audience? audience)
+    {
+        if (supersedes == correctionId)
+        {
+            yield return ("supersedes", "A statement cannot correct itself.");
+            yield break;
+        }
+        if (target is null)
+        {
+            yield return ("supersedes", $"There is no statement {supersedes} to correct.");
+            yield break;
+        }
+        if (target.IncidentId != incidentId)
+            yield return ("supersedes", $"Statement {supersedes} belongs to a different incident; a correction must be on the same incident as the statement it corrects.");
+        else if (target.State != StatementState.Published)
+            yield return ("supersedes", $"Only a published statement can be corrected; this one is {KebabCase.Of(target.State)}.");
+        if (audience is { } a && OutsideAudiences.Contains(target.Audience) && !OutsideAudiences.Contains(a))
+            yield return ("audience", $"The statement being corrected went to {KebabCase.Of(target.Audience)}; its correction must reach an outside audience too ({string.Join(", ", OutsideAudiences.Select(KebabCase.Of))}), not {KebabCase.Of(a)}.");
     }
 
     public async Task<StatementView> GetAsync(ClaimsPrincipal actor, Guid id)
@@ -98,7 +172,19 @@ public sealed class StatementService(
         var current = revisions.First(r => r.Id == statement.CurrentRevisionId);
         var approvals = await db.Approvals.AsNoTracking().Where(a => a.StatementId == id).OrderByDescending(a => a.At).ToListAsync();
         var publications = await db.Publications.AsNoTracking().Where(p => p.StatementId == id).OrderBy(p => p.PublishedAt).ToListAsync();
-        return new StatementView(statement, incident, current, revisions, Drift(current, incident), approvals, publications);
+        var corrects = statement.SupersedesStatementId is { } originalId ? (await LinksAsync(s => s.Id == originalId)).FirstOrDefault() : null;
+        var correctedBy = await LinksAsync(s => s.SupersedesStatementId == id);
+        return new StatementView(statement, incident, current, revisions, Drift(current, incident), approvals, publications, corrects, correctedBy);
+    }
+
+    /// <summary>Statements matching <paramref name="which"/> with their current titles, oldest first.</summary>
+    private async Task<IReadOnlyList<StatementLink>> LinksAsync(System.Linq.Expressions.Expression<Func<Statement, bool>> which)
+    {
+        var rows = await (from s in db.Statements.AsNoTracking().Where(which)
+                          join r in db.StatementRevisions.AsNoTracking() on s.CurrentRevisionId equals r.Id
+                          orderby s.CreatedAt
+                          select new { s.Id, r.Title, s.State, s.CreatedAt }).ToListAsync();
+        return rows.Select(x => new StatementLink(x.Id, x.Title, x.State, x.CreatedAt)).ToList();
     }
 
     public async Task<IReadOnlyList<StatementSummary>> ListForIncidentAsync(ClaimsPrincipal actor, Guid incidentId)

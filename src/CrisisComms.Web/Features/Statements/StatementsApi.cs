@@ -17,11 +17,12 @@ public sealed record FactDriftDto(string Key, string Label, string Old, string? 
 public sealed record StatementDto(
     Guid Id, Guid IncidentId, string Kind, string Audience, string State, Guid CurrentRevisionId, string? Template,
     IReadOnlyList<RevisionDto> Revisions, IReadOnlyList<ApprovalDto> Approvals, DateTimeOffset? ScheduledFor,
-    IReadOnlyList<PublicationDto> Publications, IReadOnlyList<FactDriftDto> FactsChanged);
+    IReadOnlyList<PublicationDto> Publications, IReadOnlyList<FactDriftDto> FactsChanged,
+    Guid? Supersedes, IReadOnlyList<Guid> SupersededBy);
 
 public sealed record StatementListItemDto(Guid Id, string Kind, string Audience, string State, string Title, int Revision, DateTimeOffset UpdatedAt, bool FactsChanged);
 
-public sealed record NewStatementBody(string? Kind, string? Audience, string? Title, string? Body, string? Template);
+public sealed record NewStatementBody(string? Kind, string? Audience, string? Title, string? Body, string? Template, Guid? Supersedes = null);
 public sealed record SaveStatementBody(string? Title, string? Body, Guid? BaseRevisionId);
 public sealed record RestoreBody(Guid? RevisionId, Guid? BaseRevisionId);
 public sealed record BaseBody(Guid? BaseRevisionId);
@@ -50,9 +51,9 @@ public static class StatementsApi
         byIncident.MapPost("/statements", async (string id, NewStatementBody body, ClaimsPrincipal user, IncidentService incidents, StatementService statements) =>
         {
             var incident = await IncidentsApi.FindAsync(id, user, incidents);
-            var view = await statements.CreateAsync(user, incident.Id, new NewStatement { Kind = body.Kind, Audience = body.Audience, Title = body.Title, Body = body.Body, Template = body.Template });
+            var view = await statements.CreateAsync(user, incident.Id, new NewStatement { Kind = body.Kind, Audience = body.Audience, Title = body.Title, Body = body.Body, Template = body.Template, Supersedes = body.Supersedes });
             return TypedResults.Created($"{StaffApi.Prefix}/statements/{view.Statement.Id}", new { id = view.Statement.Id, revisionId = view.Current.Id });
-        }).WithSummary("Start a statement: {kind, audience, title, body?, template?}; a template fills the first revision from the facts.");
+        }).WithSummary("Start a statement: {kind, audience, title, body?, template?, supersedes?}; a template fills the first revision from the facts; supersedes names the published statement this one corrects.");
         byIncident.MapPost("/preview", async (string id, PreviewBody body, ClaimsPrincipal user, IncidentService incidents, StatementService statements) =>
         {
             var incident = await IncidentsApi.FindAsync(id, user, incidents);
@@ -72,7 +73,12 @@ public static class StatementsApi
 
         var statementsGroup = api.MapGroup("/statements/{id:guid}").WithTags("Statements");
         statementsGroup.MapGet("", async (Guid id, ClaimsPrincipal user, StatementService statements) => TypedResults.Ok(ToDto(await statements.GetAsync(user, id))))
-            .WithSummary("A statement with every revision (newest first), approvals, schedule and publications.");
+            .WithSummary("A statement with every revision (newest first), approvals, schedule, publications, the statement it corrects (supersedes) and those correcting it (supersededBy).");
+        statementsGroup.MapPost("/correction", async (Guid id, ClaimsPrincipal user, StatementService statements) =>
+        {
+            var view = await statements.CreateCorrectionAsync(user, id);
+            return TypedResults.Created($"{StaffApi.Prefix}/statements/{view.Statement.Id}", new { id = view.Statement.Id, revisionId = view.Current.Id });
+        }).WithSummary("Start a correction of a published statement: a draft with the same kind, audience and text, titled \"Correction: …\", superseding it.");
         statementsGroup.MapPut("", async (Guid id, SaveStatementBody body, ClaimsPrincipal user, StatementService statements) =>
         {
             var revision = await statements.SaveAsync(user, id, body.Title, body.Body, body.BaseRevisionId);
@@ -110,5 +116,7 @@ public static class StatementsApi
         view.Approvals.Select(a => new ApprovalDto(a.RevisionId, a.ContentHash, a.Role, a.UserId, KebabCase.Of(a.Decision), a.Comment, a.At, a.VoidedAt is not null)).ToList(),
         view.Statement.ScheduledFor,
         view.Publications.Select(p => new PublicationDto(p.RevisionId, p.ContentHash, p.PublishedAt, KebabCase.Of(p.Trigger))).ToList(),
-        view.FactDrift.Select(d => new FactDriftDto(d.Key, d.Label, d.Old, d.New)).ToList());
+        view.FactDrift.Select(d => new FactDriftDto(d.Key, d.Label, d.Old, d.New)).ToList(),
+        view.Statement.SupersedesStatementId,
+        view.CorrectedBy.Select(c => c.Id).ToList());
 }

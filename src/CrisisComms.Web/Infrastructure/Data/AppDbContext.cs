@@ -118,6 +118,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             statement.HasMany(s => s.Revisions).WithOne().HasForeignKey(r => r.StatementId).OnDelete(DeleteBehavior.Restrict);
             statement.HasIndex(s => s.IncidentId);
             statement.HasIndex(s => new { s.State, s.ScheduledFor });
+            // A correction points at the published statement it corrects ("corrected by" reads this index).
+            // Only an index, no foreign key: adding one makes SQLite rebuild the Statements table in
+            // several transactions, which a crash mid-upgrade would leave half done. StatementService
+            // checks the target exists, and statements are never deleted.
+            statement.HasIndex(s => s.SupersedesStatementId);
         });
 
         builder.Entity<StatementRevision>(revision =>

@@ -18,6 +18,7 @@ public partial class StatementEditor
     [Inject] private StatementService Statements { get; set; } = default!;
     [Inject] private StaffTime Time { get; set; } = default!;
     [Inject] private IJSRuntime Js { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 
     private StatementView? _view;
@@ -41,6 +42,11 @@ public partial class StatementEditor
     private StatementRevision? _viewing;
 
     private bool Dirty => _view is not null && (_title != _view.Current.TitleSource || _body != _view.Current.Body);
+
+    /// <summary>Who sees "Write a correction": the roles the service lets create statements (it checks again).</summary>
+    private static readonly string WriterRoles = string.Join(",", IncidentService.Writers);
+
+    private static string StatementHref(Guid id) => $"/dashboard/statements/{id}";
 
     private bool CanEdit => _canWrite && _view?.Statement.State is not (StatementState.Published or StatementState.Withdrawn);
 
@@ -139,6 +145,16 @@ public partial class StatementEditor
         catch (AppValidationException e) { _error = string.Join(" ", e.Errors.SelectMany(x => x.Value)); }
         catch (Exception e) when (e is ConflictException or NotFoundException or AccessDeniedException) { _error = e.Message; await ReloadAsync(resetText: true); }
         finally { _busy = false; }
+    }
+
+    private async Task WriteCorrectionAsync()
+    {
+        _busy = true;
+        var user = (await AuthState).User;
+        StatementView? correction = null;
+        _error = await Components.Shared.UiAction.RunAsync(async () => correction = await Statements.CreateCorrectionAsync(user, Id));
+        _busy = false;
+        if (correction is not null) Navigation.NavigateTo(StatementHref(correction.Statement.Id));
     }
 
     private void Compare()

@@ -597,6 +597,9 @@ namespace CrisisComms.Web.Infrastructure.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("SupersedesStatementId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("TemplateId")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -611,6 +614,8 @@ namespace CrisisComms.Web.Infrastructure.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("IncidentId");
+
+                    b.HasIndex("SupersedesStatementId");
 
                     b.HasIndex("State", "ScheduledFor");
 
