@@ -3,8 +3,8 @@ using CrisisComms.Web.Features.Statements;
 
 namespace CrisisComms.Web.Features.StatusPage;
 
-/// <summary>One published update as the public sees it.</summary>
-public sealed record PublicUpdate(Guid Id, Guid StatementId, StatementKind Kind, string Title, string Html, string Text, DateTimeOffset PublishedAt);
+/// <summary>One published update as the public sees it. <paramref name="Corrects"/>: the statement it is a correction of.</summary>
+public sealed record PublicUpdate(Guid Id, Guid StatementId, StatementKind Kind, string Title, string Html, string Text, DateTimeOffset PublishedAt, Guid? Corrects = null);
 
 /// <summary>A public incident with its published updates, newest first.</summary>
 public sealed record PublicIncident(
@@ -14,6 +14,13 @@ public sealed record PublicIncident(
 {
     public bool Unresolved => Status != IncidentStatus.Resolved;
     public PublicUpdate? Latest => Updates.Count > 0 ? Updates[0] : null;
+
+    /// <summary>The published update of a statement of this incident, if the public has it.</summary>
+    public PublicUpdate? UpdateOf(Guid statementId) => Updates.FirstOrDefault(u => u.StatementId == statementId);
+
+    /// <summary>Published corrections of an update, oldest first.</summary>
+    public IReadOnlyList<PublicUpdate> CorrectionsOf(PublicUpdate update) =>
+        Updates.Where(u => u.Corrects == update.StatementId).OrderBy(u => u.PublishedAt).ToList();
     /// <summary>When something about it last changed for the public.</summary>
     public DateTimeOffset LastChange => Latest is { } u && u.PublishedAt > UpdatedAt ? u.PublishedAt : UpdatedAt;
 }

@@ -27,14 +27,14 @@ public sealed class PublicStatusService(AppDbContext db, IOptions<OrganisationOp
                 Updates = (from p in db.Publications
                            join s in db.Statements on p.StatementId equals s.Id
                            where p.IncidentId == i.Id && PublicAudiences.Contains(s.Audience)
-                           select new { p.Id, p.StatementId, s.Kind, p.Title, p.Html, p.PublishedAt }).ToList(),
+                           select new { p.Id, p.StatementId, s.Kind, p.Title, p.Html, p.PublishedAt, s.SupersedesStatementId }).ToList(),
             })
             .ToListAsync(ct);
         var list = rows.Select(r => new PublicIncident(
                 r.Incident.Id, r.Incident.Slug, r.Incident.Title, r.Incident.Summary, r.Incident.Severity, r.Incident.Status,
                 r.Incident.CreatedAt, r.Incident.UpdatedAt, r.Incident.ResolvedAt, r.Incident.NextUpdateDue,
                 r.Updates.OrderByDescending(u => u.PublishedAt)
-                    .Select(u => new PublicUpdate(u.Id, u.StatementId, u.Kind, u.Title, u.Html, TextOf(u.Html), u.PublishedAt)).ToList()))
+                    .Select(u => new PublicUpdate(u.Id, u.StatementId, u.Kind, u.Title, u.Html, TextOf(u.Html), u.PublishedAt, u.SupersedesStatementId)).ToList()))
             .OrderByDescending(i => i.LastChange).ToList();
         return new PublicStatus(org.Value.Name, org.Value.TimeZone, time.GetUtcNow(), list);
     }
