@@ -30,15 +30,20 @@ public abstract class BrowserTest(BrowserFixture browser, AppServer app, ITestOu
         foreach (var context in _contexts) await context.CloseAsync();
     }
 
-    /// <summary>A page in a brand-new browser context: nobody signed in, no cookies shared with other pages.</summary>
-    protected async Task<IPage> NewPageInNewContextAsync()
+    /// <summary>
+    /// A page in a brand-new browser context: nobody signed in, no cookies or cache shared with other
+    /// pages. <paramref name="configure"/> may change the context's options (JavaScript off, another screen).
+    /// </summary>
+    protected async Task<IPage> NewPageInNewContextAsync(Action<BrowserNewContextOptions>? configure = null)
     {
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        var options = new BrowserNewContextOptions
         {
             BaseURL = App.BaseUrl + "/",
             ViewportSize = Viewport,
             Locale = "en-AU",
-        });
+        };
+        configure?.Invoke(options);
+        var context = await browser.Browser.NewContextAsync(options);
         _contexts.Add(context);
         context.SetDefaultTimeout(BrowserFixture.DefaultTimeoutMs);
         context.SetDefaultNavigationTimeout(BrowserFixture.NavigationTimeoutMs);

@@ -64,6 +64,21 @@ public sealed class StaffApiClient : IDisposable
         return id;
     }
 
+    /// <summary>Starts a statement with its own words (no template) on an incident (id or slug); returns the statement's id.</summary>
+    public async Task<Guid> CreateStatementAsync(string incident, string kind, string audience, string title, string body)
+    {
+        var created = await SendAsync(HttpMethod.Post, $"incidents/{incident}/statements", new { kind, audience, title, body });
+        return created.GetProperty("id").GetGuid();
+    }
+
+    /// <summary>Signs the statement's current revision (POST /statements/{id}/decisions; the caller must hold a required role).</summary>
+    public async Task ApproveAsync(Guid statementId, string comment = "Approved by a browser test.") =>
+        await SendAsync(HttpMethod.Post, $"statements/{statementId}/decisions",
+            new { revisionId = await CurrentRevisionIdAsync(statementId), decision = "approve", comment });
+
+    /// <summary>Publishes an approved statement now (POST /statements/{id}/publish); returns when the server has recorded the publication.</summary>
+    public Task PublishNowAsync(Guid statementId) => SendAsync(HttpMethod.Post, $"statements/{statementId}/publish");
+
     /// <summary>Moves a draft into review (POST /statements/{id}/submit; the caller must be an Author).</summary>
     public Task SubmitForSignOffAsync(Guid statementId) => SendAsync(HttpMethod.Post, $"statements/{statementId}/submit");
 

@@ -1,12 +1,13 @@
 using System.Text.RegularExpressions;
 using CrisisComms.E2ETests.Infrastructure;
+using CrisisComms.E2ETests.Pages;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace CrisisComms.E2ETests.Tests;
 
-/// <summary>The public status page is plain HTML: no Blazor script and no /_blazor connection.</summary>
+/// <summary>The public status pages are plain HTML: no Blazor script, no /_blazor connection, one WebSocket to /hubs/status.</summary>
 [Collection(BrowserCollection.Name)]
 public sealed partial class PublicPageTests(BrowserFixture browser, AppServer app, ITestOutputHelper output)
     : BrowserTest(browser, app, output), IClassFixture<AppServer>
@@ -19,7 +20,39 @@ public sealed partial class PublicPageTests(BrowserFixture browser, AppServer ap
 
     private static bool IsBlazorConnection(string url) => url.Contains("/_blazor", StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsBlazor(string url) => IsBlazorScript(url) || IsBlazorConnection(url);
+    /// <summary>Anything of Blazor's framework folder (blazor.web.js, blazor.server.js, the boot files).</summary>
+    private static bool IsBlazorFramework(string url) => url.Contains("_framework/blazor", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsBlazor(string url) => IsBlazorScript(url) || IsBlazorConnection(url) || IsBlazorFramework(url);
+
+    private static bool IsStatusHub(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.AbsolutePath.TrimEnd('/') == "/hubs/status";
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/incidents/customer-data-breach")]
+    [InlineData("/history")]
+    public async Task Public_page_loads_no_blazor_and_its_only_websocket_is_the_public_status_hub(string path)
+    {
+        var traffic = new TrafficRecorder(Page);
+        var site = new PublicStatusPage(Page);
+
+        // Connected means status-live.js has run and its WebSocket is open: everything the page will load has loaded.
+        await site.GotoLiveAsync(path);
+        await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+        Assert.Contains(traffic.Requests, u => u.TrimEnd('/') == (App.BaseUrl + path).TrimEnd('/'));
+        Assert.Contains(traffic.Requests, u => u.Contains("/js/status-live", StringComparison.Ordinal));
+        Assert.DoesNotContain(traffic.All, IsBlazor);
+        await Expect(Page.Locator("script[src*='blazor'], script[src*='_framework']")).ToHaveCountAsync(0);
+
+        // The recorder does see WebSockets: exactly the public hub's, nothing else.
+        var sockets = traffic.WebSockets;
+        Assert.True(sockets.Count > 0 && sockets.All(IsStatusHub),
+            $"Expected WebSockets to /hubs/status only on {path}; saw:\n{string.Join("\n", sockets)}");
+        Output.WriteLine($"{path}: {traffic.Requests.Count} requests, WebSockets: {string.Join(", ", sockets)}");
+    }
 
     [Fact]
     public async Task Public_home_page_opens_no_blazor_connection_while_the_dashboard_does()

@@ -7,7 +7,6 @@
     if (!main || !window.signalR || !window.fetch || !window.DOMParser) return;
 
     var announcer = document.querySelector("[data-live-announcer]");
-    var note = document.querySelector("[data-live-note]");
     var busy = false, again = false, lastVersion = null;
 
     function ids(root) {
@@ -45,7 +44,10 @@
             main.innerHTML = nextMain.innerHTML;
             main.setAttribute("data-updated", nextMain.getAttribute("data-updated") || "");
             var footer = document.querySelector(".site-footer"), nextFooter = next.querySelector(".site-footer");
-            if (footer && nextFooter) footer.innerHTML = nextFooter.innerHTML;
+            if (footer && nextFooter) {
+                footer.innerHTML = nextFooter.innerHTML;
+                showLiveNote(connection.state === signalR.HubConnectionState.Connected); // the server's copy comes hidden
+            }
             document.title = next.title;
             var fresh = 0;
             main.querySelectorAll("[data-update-id]").forEach(function (e) {
@@ -73,6 +75,12 @@
         }
     }
 
+    // "This page updates itself" is a promise: shown only while the hub connection is up.
+    function showLiveNote(live) {
+        var note = document.querySelector("[data-live-note]");
+        if (note) note.hidden = !live;
+    }
+
     var connection = new signalR.HubConnectionBuilder()
         .withUrl("/hubs/status")
         .withAutomaticReconnect([0, 2000, 5000, 10000, 30000])
@@ -85,11 +93,14 @@
         setTimeout(function () { refresh(lastVersion); }, Math.random() * 1000);
     });
     // After a dropped connection we may have missed an update: look once.
-    connection.onreconnected(function () { refresh(lastVersion); });
+    connection.onreconnected(function () { showLiveNote(true); refresh(lastVersion); });
+    connection.onreconnecting(function () { showLiveNote(false); });
+    // Automatic reconnection gave up (a long outage): keep trying at the same pace as a failed first start.
+    connection.onclose(function () { showLiveNote(false); setTimeout(start, 15000); });
 
     function start() {
         connection.start().then(function () {
-            if (note) note.hidden = false;
+            showLiveNote(true);
             document.documentElement.setAttribute("data-live", "connected");
         }).catch(function () { setTimeout(start, 15000); });
     }
