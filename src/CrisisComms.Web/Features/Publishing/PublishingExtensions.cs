@@ -17,6 +17,7 @@ public static class PublishingExtensions
         services.AddSingleton<PublishingHealth>();
         services.AddSingleton<PublishGate>();
         services.AddScoped<PublishingService>();
+        services.AddScoped<DemoPublicationSeeder>();
         services.AddScoped<PublishJob>();
         services.AddSingleton<PublishClock>();
         services.AddSingleton<IPublishTriggers>(sp => sp.GetRequiredService<PublishClock>());

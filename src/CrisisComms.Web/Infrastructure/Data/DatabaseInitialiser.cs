@@ -10,6 +10,7 @@ public sealed class DatabaseInitialiser(
     RoleSeeder roles,
     DemoDataSeeder demo,
     CrisisComms.Web.Features.Incidents.DemoIncidentSeeder demoIncident,
+    CrisisComms.Web.Features.Publishing.DemoPublicationSeeder demoPublication,
     ILogger<DatabaseInitialiser> logger)
 {
     public async Task InitialiseAsync(CancellationToken ct = default)
@@ -42,6 +43,7 @@ public sealed class DatabaseInitialiser(
         await roles.SeedAsync();
         await demo.SeedAsync(ct);
         await demoIncident.SeedAsync(ct);
+        await demoPublication.SeedAsync(ct);
     }
 }
 

@@ -19,4 +19,16 @@ public sealed class PublicHomeTests(AppFactory app) : IClassFixture<AppFactory>
         Assert.DoesNotContain("MudBlazor", html);
         Assert.Contains("href=\"#main\"", html); // skip link
     }
+
+    [Fact]
+    public async Task A_first_run_with_demo_data_shows_the_demo_holding_statement_published_through_sign_off()
+    {
+        using var client = app.CreateRawClient();
+        var html = await client.GetStringAsync("/incidents/customer-data-breach");
+
+        Assert.Contains("data-testid=\"public-update\"", html);
+        Assert.Contains("is responding to a cyber incident involving customer information", html);
+        var approvals = await app.WithScopeAsync(sp => sp.GetRequiredService<CrisisComms.Web.Infrastructure.Data.AppDbContext>().Approvals.CountAsync());
+        Assert.True(approvals >= 1, "the demo statement was approved, not published around sign-off");
+    }
 }
