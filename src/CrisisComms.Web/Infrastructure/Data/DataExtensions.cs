@@ -30,7 +30,7 @@ public static class DataExtensions
             var db = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             var paths = sp.GetRequiredService<DataPaths>();
             options.UseSqlite(string.IsNullOrWhiteSpace(db.ConnectionString) ? SqliteConnectionString(paths.DatabaseFile) : db.ConnectionString);
-            options.AddInterceptors(sp.GetRequiredService<DbCommandCounter>());
+            options.AddInterceptors(sp.GetRequiredService<DbCommandCounter>(), sp.GetRequiredService<Features.Live.ChangeFeedInterceptor>());
         });
 
         // Keys in the data folder so sign-in cookies and tokens survive a restart.

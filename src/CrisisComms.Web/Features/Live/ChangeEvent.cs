@@ -1,0 +1,19 @@
+namespace CrisisComms.Web.Features.Live;
+
+/// <summary>
+/// Something changed: one committed audit entry (every state change writes exactly one), or a
+/// presence change (who is looking at or editing a statement), which is not audited.
+/// <see cref="IncidentId"/> and <see cref="StatementId"/> say what it is about, so a page can tell
+/// at a glance whether it shows it.
+/// </summary>
+public sealed record ChangeEvent(
+    long Seq, DateTimeOffset At, string Action, string EntityType, string EntityId,
+    string? ActorId, string ActorName, string Summary, Guid? IncidentId, Guid? StatementId)
+{
+    public const string PresenceChanged = "presence.changed";
+
+    public bool IsAbout(Guid id) => IncidentId == id || StatementId == id || EntityId == id.ToString();
+
+    public bool IsAccountChange => Action.StartsWith("account.", StringComparison.Ordinal);
+    public bool IsPresence => Action == PresenceChanged;
+}
