@@ -37,7 +37,7 @@ public static class BenchmarkRunner
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
         // Last resort when the process goes down some other way: no app is left running.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => AppProcess.KillAll();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { AppProcess.KillAll(); ServerProcess.KillAll(); };
 
         try
         {
@@ -48,7 +48,7 @@ public static class BenchmarkRunner
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
-            Console.Error.WriteLine("Cancelled; the app was stopped and its data folder removed.");
+            Console.Error.WriteLine("Cancelled; the app (and any helper server) was stopped and its data folder removed.");
             return ExitCancelled;
         }
         catch (UsageException e)
@@ -70,6 +70,7 @@ public static class BenchmarkRunner
         finally
         {
             AppProcess.KillAll();
+            ServerProcess.KillAll();
         }
 
         void Cancel(PosixSignalContext context)

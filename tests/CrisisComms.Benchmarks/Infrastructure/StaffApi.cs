@@ -35,6 +35,10 @@ public sealed class StaffApi
     public Task<CreatedStatement> CreateStatementAsync(string incident, string template, CancellationToken ct) =>
         PostAsync<CreatedStatement>($"incidents/{Uri.EscapeDataString(incident)}/statements", new { template }, ct);
 
+    /// <summary>POST /incidents/{incident}/statements with its own text (no template).</summary>
+    public Task<CreatedStatement> CreateStatementAsync(string incident, string kind, string audience, string title, string body, CancellationToken ct) =>
+        PostAsync<CreatedStatement>($"incidents/{Uri.EscapeDataString(incident)}/statements", new { kind, audience, title, body }, ct);
+
     public Task SubmitAsync(Guid statementId, CancellationToken ct) => PostAsync<Nothing>($"statements/{statementId}/submit", null, ct);
 
     public Task DecideAsync(Guid statementId, Guid revisionId, string decision, string? comment, CancellationToken ct) =>
@@ -43,6 +47,13 @@ public sealed class StaffApi
     /// <summary>POST /statements/{id}/schedule with <paramref name="at"/> sent as ISO 8601 with milliseconds and offset.</summary>
     public Task ScheduleAsync(Guid statementId, DateTimeOffset at, CancellationToken ct) =>
         PostAsync<Nothing>($"statements/{statementId}/schedule", new { at = FormatTime(at) }, ct);
+
+    /// <summary>POST /statements/{id}/publish: publish an approved statement now.</summary>
+    public Task<PublishedNow> PublishNowAsync(Guid statementId, CancellationToken ct) => PostAsync<PublishedNow>($"statements/{statementId}/publish", null, ct);
+
+    /// <summary>GET /diagnostics (admin only): database commands since the app started, "total" and per category.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> DatabaseCommandsAsync(CancellationToken ct) =>
+        (await GetAsync<Diagnostics>("diagnostics", ct)).DatabaseCommands;
 
     public Task<StatementDetail> GetStatementAsync(Guid statementId, CancellationToken ct) => GetAsync<StatementDetail>($"statements/{statementId}", ct);
 
@@ -82,9 +93,13 @@ public sealed class StaffApi
     private sealed record TokenResponse(string Token, DateTimeOffset ExpiresAt);
 
     private sealed record Nothing;
+
+    private sealed record Diagnostics(Dictionary<string, long> DatabaseCommands);
 }
 
 public sealed record CreatedStatement(Guid Id, Guid RevisionId);
+
+public sealed record PublishedNow(Guid RevisionId, string Hash, DateTimeOffset PublishedAt, string Trigger);
 
 public sealed record PublicationInfo(Guid RevisionId, string Hash, DateTimeOffset PublishedAt, string Trigger);
 
