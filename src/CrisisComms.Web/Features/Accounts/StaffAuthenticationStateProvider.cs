@@ -11,6 +11,9 @@ namespace CrisisComms.Web.Features.Accounts;
 /// from the database. A disabled account or changed security stamp signs the session out; changed
 /// roles replace the session's roles, so navigation and pages follow within seconds
 /// (the template's 30 minutes is far too long while someone is approving a breach statement).
+/// A change to the user's own account on the change feed (disabled, role removed, password
+/// changed) triggers the check at once, so the page reflects it within moments; the timer stays as
+/// the safety net.
 /// </summary>
 internal sealed class StaffAuthenticationStateProvider : ServerAuthenticationStateProvider, IDisposable
 {
@@ -20,9 +23,12 @@ internal sealed class StaffAuthenticationStateProvider : ServerAuthenticationSta
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
     private bool _servicesGone;
+    private readonly IDisposable _accountChanges;
 
-    public StaffAuthenticationStateProvider(IServiceScopeFactory scopes, IOptions<AuthOptions> auth, TimeProvider time, ILogger<StaffAuthenticationStateProvider> logger)
+    public StaffAuthenticationStateProvider(IServiceScopeFactory scopes, IOptions<AuthOptions> auth, TimeProvider time,
+        Live.IChangeFeed feed, ILogger<StaffAuthenticationStateProvider> logger)
     {
+        _accountChanges = feed.Subscribe(OnChangeAsync);
         _scopes = scopes;
         _logger = logger;
         _timer = new PeriodicTimer(auth.Value.RevalidationInterval, time);
@@ -37,6 +43,13 @@ internal sealed class StaffAuthenticationStateProvider : ServerAuthenticationSta
                 await RevalidateOnceAsync();
         }
         catch (OperationCanceledException) { }
+    }
+
+    private async Task OnChangeAsync(Live.ChangeEvent change)
+    {
+        if (!change.IsAccountChange || _servicesGone || _stop.IsCancellationRequested) return;
+        var current = (await GetAuthenticationStateAsync()).User;
+        if (current.FindFirstValue(ClaimTypes.NameIdentifier) == change.EntityId) await RevalidateOnceAsync();
     }
 
     /// <summary>One check against the database; public for tests.</summary>
@@ -74,6 +87,7 @@ internal sealed class StaffAuthenticationStateProvider : ServerAuthenticationSta
 
     public void Dispose()
     {
+        _accountChanges.Dispose();
         _stop.Cancel();
         _timer.Dispose();
         _stop.Dispose();

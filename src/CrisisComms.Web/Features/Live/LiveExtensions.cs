@@ -7,6 +7,8 @@ public static class LiveExtensions
     {
         services.AddSingleton<IChangeFeed, InProcessChangeFeed>();
         services.AddSingleton<ChangeFeedInterceptor>();
+        services.AddSingleton<NotificationCenter>();
+        services.AddHostedService(sp => sp.GetRequiredService<NotificationCenter>());
         return services;
     }
 }

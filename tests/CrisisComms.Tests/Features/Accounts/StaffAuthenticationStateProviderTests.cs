@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using CrisisComms.Tests.Infrastructure;
 using CrisisComms.Web.Features.Accounts;
+using CrisisComms.Web.Features.Live;
 using CrisisComms.Web.Infrastructure.Options;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -46,17 +47,56 @@ public sealed class StaffAuthenticationStateProviderTests(AppFactory app) : ICla
         Assert.True((await provider.GetAuthenticationStateAsync()).User.IsInRole(StaffRoles.Approver));
     }
 
+    [Fact]
+    public async Task Disabling_an_account_signs_its_open_session_out_at_once_without_waiting_for_the_timer()
+    {
+        var (id, principal) = await CreateUserAsync("Approver");
+        var (_, bystanderPrincipal) = await CreateUserAsync("Approver");
+        using var provider = NewProvider(principal, live: true);
+        using var bystander = NewProvider(bystanderPrincipal, live: true);
+        var bystanderChanges = 0;
+        bystander.AuthenticationStateChanged += _ => bystanderChanges++;
+
+        await WithAdminAsync(admin => admin.SetDisabledAsync(AdminPrincipal, id, disabled: true));
+
+        await Poll.UntilAsync(() => provider.GetAuthenticationStateAsync().Result.User.Identity?.IsAuthenticated == false ? "signed out" : null,
+            TimeSpan.FromSeconds(5), "The disabled user's session being signed out");
+        Assert.True((await bystander.GetAuthenticationStateAsync()).User.IsInRole(StaffRoles.Approver));
+        Assert.Equal(0, bystanderChanges);
+    }
+
+    [Fact]
+    public async Task A_removed_role_leaves_the_open_session_at_once()
+    {
+        var (id, _) = await CreateUserAsync("Reviewer");
+        await WithAdminAsync(admin => admin.SetRoleAsync(AdminPrincipal, id, StaffRoles.Approver, granted: true));
+        var principal = await app.WithScopeAsync(async sp =>
+        {
+            var users = sp.GetRequiredService<UserManager<ApplicationUser>>();
+            return await sp.GetRequiredService<IUserClaimsPrincipalFactory<ApplicationUser>>().CreateAsync((await users.FindByIdAsync(id))!);
+        });
+        using var provider = NewProvider(principal, live: true);
+        Assert.True(principal.IsInRole(StaffRoles.Reviewer));
+
+        await WithAdminAsync(admin => admin.SetRoleAsync(AdminPrincipal, id, StaffRoles.Reviewer, granted: false));
+
+        await Poll.UntilAsync(() => provider.GetAuthenticationStateAsync().Result.User.IsInRole(StaffRoles.Reviewer) ? null : "role gone",
+            TimeSpan.FromSeconds(5), "The removed role leaving the session");
+    }
+
     private ClaimsPrincipal AdminPrincipal => app.PrincipalForAsync("admin@demo.local").GetAwaiter().GetResult();
 
     private Task WithAdminAsync(Func<UserAdminService, Task> action) =>
         app.WithScopeAsync(async sp => { await action(sp.GetRequiredService<UserAdminService>()); return 0; });
 
-    private StaffAuthenticationStateProvider NewProvider(ClaimsPrincipal principal)
+    /// <summary>A provider whose timer never ticks; with <paramref name="live"/> it hears the app's change feed, else a silent one.</summary>
+    private StaffAuthenticationStateProvider NewProvider(ClaimsPrincipal principal, bool live = false)
     {
         var provider = new StaffAuthenticationStateProvider(
             app.Services.GetRequiredService<IServiceScopeFactory>(),
             Microsoft.Extensions.Options.Options.Create(new AuthOptions()),
             new FakeTimeProvider(),
+            live ? app.Services.GetRequiredService<IChangeFeed>() : new InProcessChangeFeed(NullLogger<InProcessChangeFeed>.Instance),
             NullLogger<StaffAuthenticationStateProvider>.Instance);
         provider.SetAuthenticationState(Task.FromResult(new AuthenticationState(principal)));
         return provider;
