@@ -45,7 +45,8 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
 
     private async Task OnChangeAsync(ChangeEvent change)
     {
-        if (_disposed || !Shows(change)) return;
+        // Presence (who is viewing or typing) is for PresenceBar; pages reload only on real changes.
+        if (_disposed || change.IsPresence || !Shows(change)) return;
         try
         {
             await InvokeAsync(async () =>

@@ -7,6 +7,7 @@ public static class LiveExtensions
     {
         services.AddSingleton<IChangeFeed, InProcessChangeFeed>();
         services.AddSingleton<ChangeFeedInterceptor>();
+        services.AddSingleton<PresenceTracker>();
         services.AddSingleton<NotificationCenter>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationCenter>());
         return services;
