@@ -49,6 +49,7 @@ app.MapApprovals();
 app.MapAudit();
 app.MapPublishing();
 app.MapStatusPage();
+app.MapLive();
 app.MapAppComponents();
 
 await app.RunAsync();

@@ -129,9 +129,10 @@ public static class AccountsExtensions
         return app;
     }
 
+    /// <summary>Machines (the API, SignalR hubs) get the status code; people get the sign-in or access-denied page.</summary>
     private static Task ApiOr(HttpContext ctx, int status, Action page)
     {
-        if (ctx.Request.Path.StartsWithSegments("/api")) ctx.Response.StatusCode = status;
+        if (ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/hubs")) ctx.Response.StatusCode = status;
         else page();
         return Task.CompletedTask;
     }

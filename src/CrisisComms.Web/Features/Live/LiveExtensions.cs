@@ -10,6 +10,14 @@ public static class LiveExtensions
         services.AddSingleton<PresenceTracker>();
         services.AddSingleton<NotificationCenter>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationCenter>());
+        services.AddHostedService<ChangesHubRelay>();
+        services.AddSignalR();
         return services;
+    }
+
+    public static IEndpointRouteBuilder MapLive(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<ChangesHub>(ChangesHub.Path);
+        return app;
     }
 }
