@@ -28,7 +28,8 @@ public static class StaffApiExtensions
 
         // Empty error responses: problem details on the API, the not-found page elsewhere.
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), a => a.UseStatusCodePages());
-        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"),
+        // Not for SignalR hubs either: a client there needs the bare 401, not a page.
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api") && !c.Request.Path.StartsWithSegments("/hubs"),
             a => a.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), a => a.UseMiddleware<ApiProblemMiddleware>());
