@@ -33,6 +33,8 @@ public static class HealthExtensions
     public static IServiceCollection AddAppHealth(this IServiceCollection services)
     {
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        services.AddSingleton<CircuitCounter>();
+        services.AddSingleton<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<CircuitCounter>());
         return services;
     }
 
@@ -43,11 +45,18 @@ public static class HealthExtensions
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 
         // Admin only: counters that let an operator (and the benchmarks) see what a crowd costs the database.
-        app.MapStaffApiGroup().MapGet("/diagnostics", async (ClaimsPrincipal user, StaffAuthorizer authorizer, DbCommandCounter commands) =>
+        app.MapStaffApiGroup().MapGet("/diagnostics", async (ClaimsPrincipal user, StaffAuthorizer authorizer, DbCommandCounter commands,
+            CircuitCounter circuits, bool? collect) =>
         {
             await authorizer.RequireAsync(user, StaffRoles.Admin);
-            return TypedResults.Ok(new { databaseCommands = commands.Snapshot() });
-        }).WithTags("Diagnostics").WithSummary("Database commands sent since start: total and per category (\"public\" = status page requests). Admin only.");
+            return TypedResults.Ok(new
+            {
+                databaseCommands = commands.Snapshot(),
+                circuits = new { open = circuits.Open, connected = circuits.Connected },
+                // collect=true forces a full garbage collection first, so the figure is live objects only (costly: for measurements).
+                managedBytes = GC.GetTotalMemory(forceFullCollection: collect == true),
+            });
+        }).WithTags("Diagnostics").WithSummary("Database commands since start (total; \"public\" = status page requests), open staff circuits and managed memory (collect=true: after a full GC). Admin only.");
         return app;
     }
 }
