@@ -15,8 +15,10 @@ namespace CrisisComms.Web.Features.Accounts;
 /// changed) triggers the check at once, so the page reflects it within moments; the timer stays as
 /// the safety net.
 /// </summary>
-internal sealed class StaffAuthenticationStateProvider : ServerAuthenticationStateProvider, IDisposable
+internal sealed class StaffAuthenticationStateProvider : ServerAuthenticationStateProvider, IEndedSession, IDisposable
 {
+    public bool SessionEnded { get; private set; }
+
     private readonly IServiceScopeFactory _scopes;
     private readonly ILogger<StaffAuthenticationStateProvider> _logger;
     private readonly PeriodicTimer _timer;
@@ -63,6 +65,7 @@ internal sealed class StaffAuthenticationStateProvider : ServerAuthenticationSta
             var refreshed = await scope.ServiceProvider.GetRequiredService<StaffPrincipalRefresher>().RefreshAsync(current);
             if (refreshed is null)
             {
+                SessionEnded = true;
                 SetAuthenticationState(Task.FromResult(new AuthenticationState(new ClaimsPrincipal(new ClaimsIdentity()))));
             }
             else if (!RolesOf(refreshed.Value.Principal).SetEquals(RolesOf(current)))
@@ -92,4 +95,10 @@ internal sealed class StaffAuthenticationStateProvider : ServerAuthenticationSta
         _timer.Dispose();
         _stop.Dispose();
     }
+}
+
+/// <summary>An interactive session the server signed out (account disabled, role or password changed).</summary>
+public interface IEndedSession
+{
+    bool SessionEnded { get; }
 }

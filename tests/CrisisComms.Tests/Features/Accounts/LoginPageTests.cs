@@ -18,6 +18,17 @@ public sealed class LoginPageTests(AppFactory app) : IClassFixture<AppFactory>
     }
 
     [Fact]
+    public async Task A_session_ended_by_the_server_is_explained_on_the_sign_in_page_and_a_plain_visit_is_not()
+    {
+        var ended = await Browser().GetStringAsync("/Account/Login?ReturnUrl=%2Fdashboard&ended=true");
+        Assert.Contains("data-testid=\"session-ended\"", ended);
+        Assert.Contains("account was disabled or its access was changed", ended);
+
+        var plain = await Browser().GetStringAsync("/Account/Login?ReturnUrl=%2Fdashboard");
+        Assert.DoesNotContain("session-ended", plain);
+    }
+
+    [Fact]
     public async Task Good_credentials_redirect_back_and_the_cookie_then_works()
     {
         var browser = Browser();
