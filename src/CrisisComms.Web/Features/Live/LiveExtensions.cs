@@ -7,6 +7,7 @@ public static class LiveExtensions
     {
         services.AddSingleton<IChangeFeed, InProcessChangeFeed>();
         services.AddSingleton<ChangeFeedInterceptor>();
+        services.AddScoped<LiveRefreshGate>();
         return services;
     }
 }
