@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using CrisisComms.Web.Features.Live;
 
 namespace CrisisComms.Web.Components.Layout;
 
@@ -9,4 +10,10 @@ public interface INavBadge
     string Href { get; }
 
     Task<int> CountAsync(ClaimsPrincipal user);
+
+    /// <summary>
+    /// Whether <paramref name="change"/> can change <paramref name="user"/>'s count, so the menu recounts at
+    /// once rather than on the next navigation. By default no change does.
+    /// </summary>
+    bool IsAffectedBy(ChangeEvent change, ClaimsPrincipal user) => false;
 }

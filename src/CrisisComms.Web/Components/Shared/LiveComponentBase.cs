@@ -15,12 +15,19 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
     public static readonly TimeSpan HighlightFor = TimeSpan.FromSeconds(3);
 
     private readonly Dictionary<string, long> _highlighted = new(StringComparer.Ordinal);
+    /// <summary>Cancelled on dispose, so no pending un-highlight timer keeps a closed page alive.</summary>
+    private readonly CancellationTokenSource _life = new();
     private IDisposable? _subscription;
     private bool _disposed;
     private long _generation;
 
     [Inject] private IChangeFeed Feed { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
+    [Inject] private IServiceProvider ComponentServices { get; set; } = default!;
+
+    /// <summary>The circuit's gate, so the page's components refresh one after another on its one DbContext.</summary>
+    private LiveRefreshGate Gate => _gate ??= ComponentServices.GetService<LiveRefreshGate>() ?? new LiveRefreshGate();
+    private LiveRefreshGate? _gate;
 
     public override Task SetParametersAsync(ParameterView parameters)
     {
@@ -52,12 +59,16 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
             await InvokeAsync(async () =>
             {
                 if (_disposed) return;
-                await RefreshAsync(change);
+                await Gate.RunAsync(async () =>
+                {
+                    if (!_disposed) await RefreshAsync(change);
+                });
+                if (_disposed) return;
                 var key = HighlightKey(change);
                 var generation = ++_generation;
                 _highlighted[key] = generation;
                 StateHasChanged();
-                _ = UnhighlightLaterAsync(key, generation);
+                _ = UnhighlightLaterAsync(key, generation, _life.Token);
             });
         }
         catch (ObjectDisposedException)
@@ -66,11 +77,11 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
         }
     }
 
-    private async Task UnhighlightLaterAsync(string key, long generation)
+    private async Task UnhighlightLaterAsync(string key, long generation, CancellationToken cancel)
     {
         try
         {
-            await Task.Delay(HighlightFor, Clock);
+            await Task.Delay(HighlightFor, Clock, cancel);
             await InvokeAsync(() =>
             {
                 if (_disposed || !_highlighted.TryGetValue(key, out var g) || g != generation) return;
@@ -79,13 +90,17 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
             });
         }
         catch (ObjectDisposedException) { }
+        catch (OperationCanceledException) { }
     }
 
     public virtual void Dispose()
     {
+        if (_disposed) return;
         _disposed = true;
         _subscription?.Dispose();
         _subscription = null;
+        _life.Cancel();
+        _life.Dispose();
         GC.SuppressFinalize(this);
     }
 }

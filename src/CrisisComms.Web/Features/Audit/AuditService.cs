@@ -2,16 +2,35 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using CrisisComms.Web.Features.Accounts;
+using CrisisComms.Web.Features.Live;
 using CrisisComms.Web.Infrastructure.Data;
 using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 
 namespace CrisisComms.Web.Features.Audit;
 
-/// <summary>Filters for the audit trail; null means "any".</summary>
+/// <summary>Filters for the audit trail; null means "any". <see cref="AfterSeq"/> asks only for entries newer than one already shown.</summary>
 public sealed record AuditFilter(
     Guid? IncidentId = null, Guid? StatementId = null, string? User = null, string? Action = null,
-    DateTimeOffset? From = null, DateTimeOffset? To = null, int Take = 500);
+    DateTimeOffset? From = null, DateTimeOffset? To = null, int Take = 500, long? AfterSeq = null)
+{
+    /// <summary>Whether a change just committed is an entry this filter would list (the same rules as the query).</summary>
+    public bool Matches(ChangeEvent change)
+    {
+        if (change.IsPresence) return false;
+        if (IncidentId is { } incident && change.IncidentId != incident) return false;
+        if (StatementId is { } statement && !(change.EntityType == "statement" && change.EntityId == statement.ToString())) return false;
+        if (!string.IsNullOrWhiteSpace(User))
+        {
+            var user = User.Trim();
+            if (!change.ActorName.Contains(user, StringComparison.OrdinalIgnoreCase) && change.ActorId != user) return false;
+        }
+        if (!string.IsNullOrWhiteSpace(Action) && !change.Action.StartsWith(Action.Trim(), StringComparison.Ordinal)) return false;
+        if (From is { } from && change.At < from) return false;
+        if (To is { } to && change.At > to) return false;
+        return true;
+    }
+}
 
 /// <summary>Reading, exporting and verifying the audit trail (Admin, Reviewer and Approver: those who answer for sign-off).</summary>
 public sealed class AuditService(AppDbContext db, StaffAuthorizer authorizer)
@@ -41,6 +60,7 @@ public sealed class AuditService(AppDbContext db, StaffAuthorizer authorizer)
         if (!string.IsNullOrWhiteSpace(filter.Action)) query = query.Where(a => a.Action.StartsWith(filter.Action.Trim()));
         if (filter.From is { } from) query = query.Where(a => a.At >= from);
         if (filter.To is { } to) query = query.Where(a => a.At <= to);
+        if (filter.AfterSeq is { } after) query = query.Where(a => a.Seq > after);
         return await query.OrderByDescending(a => a.Seq).Take(Math.Clamp(filter.Take, 1, 100_000)).ToListAsync();
     }
 

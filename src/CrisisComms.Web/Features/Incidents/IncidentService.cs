@@ -187,6 +187,13 @@ public sealed partial class IncidentService(
         return fact;
     }
 
+    /// <summary>An incident's facts alone (the fact sheet's live refresh), without reloading the incident.</summary>
+    public async Task<IReadOnlyList<Fact>> FactsAsync(ClaimsPrincipal actor, Guid incidentId)
+    {
+        await authorizer.RequireAsync(actor, Readers);
+        return await db.Facts.AsNoTracking().Where(f => f.IncidentId == incidentId).ToListAsync();
+    }
+
     public async Task<IReadOnlyList<FactChange>> FactHistoryAsync(ClaimsPrincipal actor, Guid incidentId, string? key = null)
     {
         await authorizer.RequireAsync(actor, Readers);

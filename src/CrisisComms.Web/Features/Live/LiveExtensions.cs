@@ -12,6 +12,7 @@ public static class LiveExtensions
         services.AddHostedService(sp => sp.GetRequiredService<NotificationCenter>());
         services.AddHostedService<ChangesHubRelay>();
         services.AddSignalR();
+        services.AddScoped<LiveRefreshGate>();
         return services;
     }
 

@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using CrisisComms.Web.Components.Shared;
+using CrisisComms.Web.Features.Live;
 using CrisisComms.Web.Infrastructure.Api;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -6,8 +8,12 @@ using MudBlazor;
 
 namespace CrisisComms.Web.Features.Accounts.Pages;
 
-/// <summary>Admin: list, create, grant/remove roles, disable/enable. Every rule is in <see cref="UserAdminService"/>.</summary>
-public partial class UsersAdmin
+/// <summary>
+/// Admin: list, create, grant/remove roles, disable/enable. Every rule is in <see cref="UserAdminService"/>.
+/// Live: an account created or changed anywhere (another admin, the staff API, a user turning on
+/// two-factor, a lockout) reloads the list and flashes its row; the create form is left alone.
+/// </summary>
+public partial class UsersAdmin : LiveComponentBase
 {
     [Inject] private UserAdminService Admin { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
@@ -20,6 +26,19 @@ public partial class UsersAdmin
     private bool _busy;
 
     protected override Task OnInitializedAsync() => RunAsync(_ => Task.CompletedTask);
+
+    protected override bool Shows(ChangeEvent change) => change.IsAccountChange || change.Action == "auth.sign-in-locked-out";
+
+    protected override async Task RefreshAsync(ChangeEvent change)
+    {
+        try
+        {
+            _users = await Admin.ListAsync((await AuthState).User);
+        }
+        catch (AccessDeniedException e) { _error = e.Message; _users = []; }
+    }
+
+    private string RowClass(UserSummary user, int _) => FlashClass(user.Id);
 
     private bool HasError(string field) => _fieldErrors.ContainsKey(field);
     private string ErrorFor(string field) => _fieldErrors.TryGetValue(field, out var m) ? string.Join(" ", m) : "";

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using CrisisComms.Web.Components.Shared;
 using CrisisComms.Web.Features.Incidents;
+using CrisisComms.Web.Features.Live;
 using CrisisComms.Web.Features.Statements;
 using CrisisComms.Web.Infrastructure.Api;
 using Microsoft.AspNetCore.Components;
@@ -9,9 +11,11 @@ namespace CrisisComms.Web.Features.Approvals.Pages;
 
 /// <summary>
 /// The reviewer's screen, built for a phone: exactly what will be published, what changed since the
-/// last approved revision, the facts it uses, sign-off, and comments.
+/// last approved revision, the facts it uses, sign-off, and comments. Live: every change of this
+/// statement and of its incident's facts reloads it, so a reviewer never signs a text they have not
+/// seen (the service checks the hash again); a new revision flashes the text and its diff.
 /// </summary>
-public partial class ReviewPage
+public partial class ReviewPage : LiveComponentBase
 {
     [Parameter] public Guid Id { get; set; }
     [Inject] private StatementService Statements { get; set; } = default!;
@@ -26,6 +30,15 @@ public partial class ReviewPage
     private string? _error;
 
     protected override Task OnParametersSetAsync() => LoadAsync();
+
+    protected override bool Shows(ChangeEvent change) =>
+        !change.IsPresence && change.Action != "statement.commented"
+        && (change.StatementId == Id || (change.Action.StartsWith("fact.", StringComparison.Ordinal) && _view is { } view && change.IncidentId == view.Incident.Id));
+
+    protected override Task RefreshAsync(ChangeEvent change) => LoadAsync();
+
+    protected override string HighlightKey(ChangeEvent change) =>
+        change.Action == "statement.revised" ? "text" : change.Action.StartsWith("fact.", StringComparison.Ordinal) ? "facts" : "state";
 
     private async Task LoadAsync()
     {

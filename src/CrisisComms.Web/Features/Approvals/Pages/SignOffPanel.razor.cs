@@ -1,5 +1,7 @@
+using CrisisComms.Web.Components.Shared;
 using CrisisComms.Web.Features.Accounts;
 using CrisisComms.Web.Features.Incidents;
+using CrisisComms.Web.Features.Live;
 using CrisisComms.Web.Features.Statements;
 using CrisisComms.Web.Infrastructure.Api;
 using Microsoft.AspNetCore.Components;
@@ -7,8 +9,12 @@ using Microsoft.AspNetCore.Components.Authorization;
 
 namespace CrisisComms.Web.Features.Approvals.Pages;
 
-/// <summary>Sign-off actions for one statement. Buttons are a courtesy; <see cref="ApprovalService"/> decides.</summary>
-public partial class SignOffPanel
+/// <summary>
+/// Sign-off actions for one statement. Buttons are a courtesy; <see cref="ApprovalService"/> decides.
+/// Live: a sign-off step of this statement or a changed approval policy re-reads who must still sign
+/// and flashes the panel; the statement itself arrives from the page (<see cref="View"/>).
+/// </summary>
+public partial class SignOffPanel : LiveComponentBase
 {
     [Parameter, EditorRequired] public StatementView View { get; set; } = default!;
     /// <summary>True when the author has unsaved edits (submitting would sign off the old text).</summary>
@@ -19,6 +25,7 @@ public partial class SignOffPanel
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 
     private SignOffStatus? _status;
+    private StatementView? _statusOf;
     private string? _userId;
     private IReadOnlyList<string> _roles = [];
     private bool _busy;
@@ -47,8 +54,18 @@ public partial class SignOffPanel
         var user = (await AuthState).User;
         _userId = user.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
         _roles = StaffRoles.All.Where(user.IsInRole).ToList();
+        // The page re-renders often now (each live change and its highlight); only a newly loaded statement needs a new count.
+        if (ReferenceEquals(View, _statusOf)) return;
+        _statusOf = View;
         _status = await Approvals.StatusAsync(View.Statement);
     }
+
+    protected override bool Shows(ChangeEvent change) =>
+        (change.StatementId == View.Statement.Id && SignOffChanges.IsSignOffStep(change)) || change.Action == "policy.changed";
+
+    protected override async Task RefreshAsync(ChangeEvent change) => _status = await Approvals.StatusAsync(View.Statement);
+
+    protected override string HighlightKey(ChangeEvent change) => "sign-off";
 
     private Task SubmitAsync() => RunAsync(user => Approvals.SubmitAsync(user, View.Statement.Id));
 

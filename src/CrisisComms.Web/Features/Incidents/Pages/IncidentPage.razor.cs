@@ -1,4 +1,6 @@
+using CrisisComms.Web.Components.Shared;
 using CrisisComms.Web.Features.Audit;
+using CrisisComms.Web.Features.Live;
 using CrisisComms.Web.Features.Statements;
 using CrisisComms.Web.Infrastructure.Api;
 using Microsoft.AspNetCore.Components;
@@ -6,8 +8,12 @@ using Microsoft.AspNetCore.Components.Authorization;
 
 namespace CrisisComms.Web.Features.Incidents.Pages;
 
-/// <summary>One incident: overview, fact sheet, statements, activity.</summary>
-public partial class IncidentPage
+/// <summary>
+/// One incident: overview, fact sheet, statements, activity. Live: any change about this incident or
+/// one of its statements reloads the page's data; the changed statement row (or, for the incident
+/// itself, the heading and overview) flashes, and so does the newest activity entry.
+/// </summary>
+public partial class IncidentPage : LiveComponentBase
 {
     [Parameter] public Guid Id { get; set; }
     [Inject] private IncidentService Incidents { get; set; } = default!;
@@ -23,8 +29,31 @@ public partial class IncidentPage
     private string? _templateId;
     private string? _error;
     private bool _busy;
+    private ChangeEvent? _lastChange;
 
     protected override Task OnParametersSetAsync() => ReloadAsync();
+
+    protected override bool Shows(ChangeEvent change) =>
+        !change.IsPresence && (change.IsAbout(Id)
+            // A publish failure noted after the tracker was cleared carries its statement alone.
+            || (change.StatementId is { } statement && _statements.Any(s => s.Id == statement)));
+
+    protected override async Task RefreshAsync(ChangeEvent change)
+    {
+        await ReloadAsync();
+        _lastChange = change;
+    }
+
+    /// <summary>A statement's row for its changes; the heading for the incident's own; facts flash in the fact sheet.</summary>
+    protected override string HighlightKey(ChangeEvent change) =>
+        change.StatementId is { } statement ? statement.ToString()
+        : change.Action.StartsWith("fact.", StringComparison.Ordinal) ? "facts"
+        : Id.ToString();
+
+    private string StatementRowClass(StatementSummary statement, int _) => FlashClass(statement.Id.ToString());
+
+    private string ActivityClass(AuditEntry entry) =>
+        _lastChange is { } last && entry.Seq == last.Seq ? FlashClass(HighlightKey(last)) : "";
 
     private async Task ReloadAsync()
     {

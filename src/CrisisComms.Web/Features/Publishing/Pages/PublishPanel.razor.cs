@@ -1,4 +1,6 @@
+using CrisisComms.Web.Components.Shared;
 using CrisisComms.Web.Features.Incidents;
+using CrisisComms.Web.Features.Live;
 using CrisisComms.Web.Features.Statements;
 using CrisisComms.Web.Infrastructure.Api;
 using CrisisComms.Web.Infrastructure.Options;
@@ -8,8 +10,12 @@ using Microsoft.Extensions.Options;
 
 namespace CrisisComms.Web.Features.Publishing.Pages;
 
-/// <summary>Schedule, reschedule, unschedule, publish now. The rules are in <see cref="PublishingService"/>.</summary>
-public partial class PublishPanel
+/// <summary>
+/// Schedule, reschedule, unschedule, publish now. The rules are in <see cref="PublishingService"/>.
+/// Live: a schedule change, publication or failed attempt for this statement flashes the panel (a
+/// failure is shown with its reason); the statement itself arrives from the page (<see cref="View"/>).
+/// </summary>
+public partial class PublishPanel : LiveComponentBase
 {
     [Parameter, EditorRequired] public StatementView View { get; set; } = default!;
     [Parameter] public EventCallback Changed { get; set; }
@@ -24,6 +30,7 @@ public partial class PublishPanel
     private string? _error;
     private bool _busy;
     private ITimer? _tick;
+    private string? _failure;
 
     protected override void OnInitialized() =>
         // The countdown ticks every second; when the time comes the page reloads the statement to show it published.
@@ -38,6 +45,17 @@ public partial class PublishPanel
         }
         UpdateHint();
     }
+
+    protected override bool Shows(ChangeEvent change) => change.StatementId == View.Statement.Id && PublishingChanges.IsPublishingStep(change);
+
+    protected override Task RefreshAsync(ChangeEvent change)
+    {
+        // The job retries a failed attempt; the next publication or schedule change supersedes the note.
+        _failure = change.Action == "statement.publish-failed" ? change.Summary : null;
+        return Task.CompletedTask;
+    }
+
+    protected override string HighlightKey(ChangeEvent change) => "publish";
 
     private async Task TickAsync()
     {
@@ -73,5 +91,9 @@ public partial class PublishPanel
         _busy = false;
     }
 
-    public void Dispose() => _tick?.Dispose();
+    public override void Dispose()
+    {
+        _tick?.Dispose();
+        base.Dispose();
+    }
 }

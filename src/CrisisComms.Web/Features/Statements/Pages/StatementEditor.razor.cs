@@ -1,5 +1,7 @@
+using CrisisComms.Web.Components.Shared;
 using CrisisComms.Web.Features.Accounts;
 using CrisisComms.Web.Features.Incidents;
+using CrisisComms.Web.Features.Live;
 using CrisisComms.Web.Infrastructure.Api;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -11,8 +13,11 @@ namespace CrisisComms.Web.Features.Statements.Pages;
 /// <summary>
 /// The statement editor: source on one side, the published rendering on the other (the same
 /// pipeline as saving), counts and channel limits, revisions, compare, restore, and conflicts.
+/// Live: every change of this statement (state, sign-off, schedule, publication, revisions) and of
+/// its incident's facts reloads it — but never replaces text the user has not saved: a revision
+/// saved by someone else meanwhile is announced instead, and the save's 409 check does the rest.
 /// </summary>
-public partial class StatementEditor
+public partial class StatementEditor : LiveComponentBase
 {
     [Parameter] public Guid Id { get; set; }
     [Inject] private StatementService Statements { get; set; } = default!;
@@ -40,6 +45,9 @@ public partial class StatementEditor
     private IReadOnlyList<DiffSegment>? _comparison;
     private string _comparisonLabel = "";
     private StatementRevision? _viewing;
+    /// <summary>Set when someone else saved a revision while this user had unsaved edits: who, and which number.</summary>
+    private (string Actor, int Number)? _savedMeanwhile;
+    private string _flashKey = "";
 
     private bool Dirty => _view is not null && (_title != _view.Current.TitleSource || _body != _view.Current.Body);
 
@@ -59,21 +67,76 @@ public partial class StatementEditor
 
     private async Task ReloadAsync(bool resetText)
     {
+        if (await FetchAsync() is { } loaded) Apply(loaded.View, loaded.Model, resetText);
+    }
+
+    private async Task<(StatementView View, LiquidModel Model)?> FetchAsync()
+    {
         try
         {
             var user = (await AuthState).User;
-            _view = await Statements.GetAsync(user, Id);
-            _model = await Statements.ModelAsync(user, _view.Incident.Id);
-            if (resetText)
-            {
-                (_title, _body, _base) = (_view.Current.TitleSource, _view.Current.Body, _view.Current.Id);
-            }
+            var view = await Statements.GetAsync(user, Id);
+            return (view, await Statements.ModelAsync(user, view.Incident.Id));
+        }
+        catch (Exception e) when (e is NotFoundException or AccessDeniedException) { _error = e.Message; return null; }
+    }
+
+    private void Apply(StatementView view, LiquidModel model, bool resetText)
+    {
+        var newRevision = _view?.Current.Id != view.Current.Id;
+        (_view, _model) = (view, model);
+        if (resetText)
+        {
+            (_title, _body, _base) = (_view.Current.TitleSource, _view.Current.Body, _view.Current.Id);
+            _savedMeanwhile = null;
+        }
+        if (newRevision || _view.Revisions.All(r => r.Id != _compareFrom))
+        {
             _compareTo = _view.Current.Id;
             _compareFrom = _view.Revisions.Count > 1 ? _view.Revisions[1].Id : _view.Current.Id;
-            UpdatePreview();
         }
-        catch (Exception e) when (e is NotFoundException or AccessDeniedException) { _error = e.Message; }
+        UpdatePreview();
     }
+
+    protected override bool Shows(ChangeEvent change) =>
+        !change.IsPresence && (change.StatementId == Id
+            || (_view is { } view && change.IncidentId == view.Incident.Id
+                // Facts feed the preview and the "facts changed" warning; a correction of a published statement is listed here.
+                && (change.Action.StartsWith("fact.", StringComparison.Ordinal)
+                    || (change.Action == "statement.created" && view.Statement.State == StatementState.Published))));
+
+    protected override async Task RefreshAsync(ChangeEvent change)
+    {
+        _flashKey = change.StatementId == Id ? Id.ToString() : "facts";
+        // This user's own save, restore or re-render reloads when it finishes.
+        if (_busy) return;
+        if (await FetchAsync() is not { } loaded) return;
+        var (view, model) = loaded;
+        if (view.Current.Id != _view?.Current.Id) _flashKey = RevisionKey(view.Current.Id);
+
+        if (view.Current.Id == _base)
+        {
+            Apply(view, model, resetText: false);
+        }
+        else if (!Dirty)
+        {
+            // Nothing typed: show the new revision.
+            Apply(view, model, resetText: true);
+        }
+        else
+        {
+            // Keep every character typed, and the base it was typed on, so saving meets the 409 check.
+            Apply(view, model, resetText: false);
+            var actor = change.Action == "statement.revised" && change.StatementId == Id ? change.ActorName : view.Current.AuthorName;
+            _savedMeanwhile = (actor, view.Current.Number);
+        }
+    }
+
+    protected override string HighlightKey(ChangeEvent change) => _flashKey;
+
+    private static string RevisionKey(Guid revisionId) => "revision-" + revisionId;
+
+    private string RevisionRowClass(StatementRevision revision, int _) => FlashClass(RevisionKey(revision.Id));
 
     private void UpdatePreview()
     {
@@ -102,6 +165,7 @@ public partial class StatementEditor
             var mine = _view!.Revisions.FirstOrDefault(r => r.Id == _base);
             await ReloadAsync(resetText: false);
             _conflict = e;
+            _savedMeanwhile = null;
             _conflictFrom = mine?.Number ?? 0;
             _conflictDiff = mine is null ? [] : StatementService.Diff(mine, _view!.Current);
         }
@@ -114,6 +178,7 @@ public partial class StatementEditor
     {
         (_title, _body, _base) = (_view!.Current.TitleSource, _view.Current.Body, _view.Current.Id);
         _conflict = null;
+        _savedMeanwhile = null;
         UpdatePreview();
     }
 
@@ -125,7 +190,9 @@ public partial class StatementEditor
 
     private void DiscardEdits()
     {
-        (_title, _body) = (_view!.Current.TitleSource, _view.Current.Body);
+        // The text shown is now the current revision's, so that is what a later save builds on.
+        (_title, _body, _base) = (_view!.Current.TitleSource, _view.Current.Body, _view.Current.Id);
+        _savedMeanwhile = null;
         UpdatePreview();
     }
 

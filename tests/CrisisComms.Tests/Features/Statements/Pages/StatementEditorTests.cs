@@ -84,14 +84,19 @@ public sealed class StatementEditorTests : BunitContext, IClassFixture<AppFactor
     {
         var id = await CreateStatementAsync("faq", "FAQ", "Original answer");
         var editor = await RenderEditorAsync(id);
-
-        // Someone else saves first, from the same revision.
-        var statements = _scope.ServiceProvider.GetRequiredService<StatementService>();
-        var view = await statements.GetAsync(await AuthorAsync(), id);
-        await statements.SaveAsync(await AuthorAsync(), id, "FAQ", "Original answer, corrected by legal", view.Current.Id);
-
         editor.Find("textarea[data-testid=editor-body]").Input("My own answer");
         editor.WaitForAssertion(() => Assert.NotEmpty(editor.FindAll("[data-testid=unsaved]")), Wait);
+
+        // Someone else saves meanwhile, from the same revision (in their own scope, as another circuit would).
+        var statements = _scope.ServiceProvider.GetRequiredService<StatementService>();
+        await _app.WithScopeAsync(async sp =>
+        {
+            var theirs = sp.GetRequiredService<StatementService>();
+            var view = await theirs.GetAsync(await AuthorAsync(), id);
+            return await theirs.SaveAsync(await AuthorAsync(), id, "FAQ", "Original answer, corrected by legal", view.Current.Id);
+        });
+        // The page says so at once; the text typed stays, and the save below is still checked.
+        editor.WaitForAssertion(() => Assert.NotEmpty(editor.FindAll("[data-testid=saved-meanwhile]")), Wait);
         await editor.Find("button[data-testid=editor-save]").ClickAsync(new());
 
         editor.WaitForAssertion(() =>
