@@ -2,6 +2,7 @@ using System.Security.Claims;
 using CrisisComms.Web.Infrastructure.Api;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CrisisComms.Web.Features.Accounts;
@@ -27,7 +28,9 @@ public sealed class StaffPrincipalRefresher(UserManager<ApplicationUser> users, 
         var userId = principal.FindFirstValue(claimTypes.UserIdClaimType);
         if (userId is null) return null;
 
-        var user = await users.FindByIdAsync(userId);
+        // Never the tracked copy: a Blazor session keeps one DbContext for its lifetime, and a user
+        // loaded once would stay "enabled" in it after an admin disabled them elsewhere.
+        var user = await users.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId);
         if (user is null || user.IsDisabled) return null;
         if (users.SupportsUserSecurityStamp && principal.FindFirstValue(claimTypes.SecurityStampClaimType) != user.SecurityStamp)
             return null;

@@ -108,3 +108,23 @@ public sealed class StaffAuthenticationStateProviderTests(AppFactory app) : ICla
         return (id, await app.PrincipalForAsync(email));
     }
 }
+
+/// <summary>Invariant 3 inside one long-lived scope (a Blazor session keeps its DbContext): a change made elsewhere counts at once.</summary>
+public sealed class LongLivedScopeAuthorizationTests(AppFactory app) : IClassFixture<AppFactory>
+{
+    [Fact]
+    public async Task A_user_disabled_elsewhere_is_refused_in_a_session_that_already_checked_them()
+    {
+        var (id, email) = await app.CreateUserAsync("circuit", StaffRoles.Author);
+        var principal = await app.PrincipalForAsync(email);
+        var admin = await app.PrincipalForAsync("admin@demo.local");
+        await using var session = app.Services.CreateAsyncScope();
+        var authorizer = session.ServiceProvider.GetRequiredService<StaffAuthorizer>();
+        await authorizer.RequireAsync(principal, StaffRoles.Author); // loads the user into the session's DbContext
+
+        await app.WithScopeAsync(async sp => { await sp.GetRequiredService<UserAdminService>().SetDisabledAsync(admin, id, disabled: true); return 0; });
+
+        var refused = await Assert.ThrowsAsync<CrisisComms.Web.Infrastructure.Api.AccessDeniedException>(() => authorizer.RequireAsync(principal, StaffRoles.Author));
+        Assert.Contains("no longer valid", refused.Message);
+    }
+}
