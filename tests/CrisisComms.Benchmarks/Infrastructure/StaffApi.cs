@@ -24,6 +24,9 @@ public sealed class StaffApi
 
     public string Email { get; }
 
+    /// <summary>The bearer token, for other clients of the same user (the change feed's SignalR hub).</summary>
+    public string AccessToken => _token;
+
     /// <summary>POST /auth/token. <paramref name="http"/> must have the app's base address; it is shared, not owned.</summary>
     public static async Task<StaffApi> SignInAsync(HttpClient http, string email, string password, CancellationToken ct)
     {
@@ -54,6 +57,10 @@ public sealed class StaffApi
     /// <summary>GET /diagnostics (admin only): database commands since the app started, "total" and per category.</summary>
     public async Task<IReadOnlyDictionary<string, long>> DatabaseCommandsAsync(CancellationToken ct) =>
         (await GetAsync<Diagnostics>("diagnostics", ct)).DatabaseCommands;
+
+    /// <summary>GET /diagnostics (admin only) in full; <paramref name="collect"/>: managed memory after a full GC (costly).</summary>
+    public Task<AppDiagnostics> DiagnosticsAsync(bool collect, CancellationToken ct) =>
+        GetAsync<AppDiagnostics>(collect ? "diagnostics?collect=true" : "diagnostics", ct);
 
     public Task<StatementDetail> GetStatementAsync(Guid statementId, CancellationToken ct) => GetAsync<StatementDetail>($"statements/{statementId}", ct);
 
@@ -96,6 +103,11 @@ public sealed class StaffApi
 
     private sealed record Diagnostics(Dictionary<string, long> DatabaseCommands);
 }
+
+/// <summary>The admin diagnostics: database commands, staff circuits (open, connected) and managed memory in bytes.</summary>
+public sealed record AppDiagnostics(Dictionary<string, long> DatabaseCommands, CircuitCounts Circuits, long ManagedBytes);
+
+public sealed record CircuitCounts(int Open, int Connected);
 
 public sealed record CreatedStatement(Guid Id, Guid RevisionId);
 

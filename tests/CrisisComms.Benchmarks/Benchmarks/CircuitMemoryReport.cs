@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace CrisisComms.Benchmarks.Benchmarks;
+
+/// <summary>The circuit-memory result as Markdown (stdout, .md) and JSON (.json, with every read).</summary>
+public sealed record CircuitMemoryReport(
+    string Path, DateTimeOffset StartedAt, MachineInfo Machine, string App, string BrowserVersion, string Template, CircuitMemorySettings Settings,
+    IReadOnlyList<MemorySide> Sides, IReadOnlyList<MemoryRound> Rounds, double? OthersCpuBeforePercent,
+    IReadOnlyList<string> AppArguments, IReadOnlyList<string> AppProblems, string AppLog, TimeSpan Duration)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Per-circuit KB over the rounds of one side: min, median, max.</summary>
+    public Spread? Of(string side) => Spread.Of(Rounds.Where(r => r.Side == side).Select(r => r.PerCircuitKb));
+
+    public double? AppKb => Of("app")?.Median;
+
+    public double? CounterKb => Of("counter")?.Median;
+
+    /// <summary>Dashboard ÷ Counter, medians.</summary>
+    public double? RatioToCounter => AppKb is { } a && CounterKb is { } c && c > 0 ? a / c : null;
+
+    /// <summary>Dashboard ÷ Microsoft's 250 KB.</summary>
+    public double? RatioToMicrosoft => AppKb / CircuitMemoryBenchmark.MicrosoftHelloWorldKb;
+
+    public bool TargetMet => AppKb <= CircuitMemoryBenchmark.TargetKb;
+
+    public bool RatioToCounterMet => RatioToCounter <= CircuitMemoryBenchmark.TargetFactor;
+
+    public double? MaxOthersCpuPercent => Rounds.Max(r => r.OthersCpuPercent);
+
+    public string Command => "dotnet run --project tests/CrisisComms.Benchmarks -c Release -- circuit-memory" + (Path == "/dashboard" ? "" : " --path " + Path) + (Settings.Quick ? " --quick" : "");
+
+    public string ToJson() => JsonSerializer.Serialize(new
+    {
+        benchmark = "circuit-memory",
+        date = StartedAt,
+        path = Path,
+        command = Command,
+        machine = Machine,
+        app = App,
+        appArguments = AppArguments,
+        template = Template,
+        browser = $"Chromium {BrowserVersion} (headless, {Browser.ExecutablePath})",
+        settings = Settings,
+        target = new { microsoftHelloWorldKb = CircuitMemoryBenchmark.MicrosoftHelloWorldKb, atMostKb = CircuitMemoryBenchmark.TargetKb, ratioToCounterAtMost = CircuitMemoryBenchmark.TargetFactor },
+        result = new
+        {
+            dashboardKbPerCircuit = Of("app"),
+            counterKbPerCircuit = Of("counter"),
+            ratioToCounter = RatioToCounter,
+            ratioToMicrosoft250Kb = RatioToMicrosoft,
+            targetMet = TargetMet,
+            ratioToCounterMet = RatioToCounterMet,
+        },
+        sides = Sides,
+        otherProgramsCpuPercent = new { beforeRounds = OthersCpuBeforePercent, maxDuringRound = MaxOthersCpuPercent, threshold = Settings.BusyThresholdPercent },
+        durationSeconds = Math.Round(Duration.TotalSeconds, 1),
+        rounds = Rounds.Select(r => new { r.Side, r.Round, r.Circuits, r.PerCircuitKb, r.BeforeBytes, r.AfterBytes, r.BeforeReads, r.AfterReads, r.AppCircuits, r.OpenSeconds, r.OthersCpuPercent }),
+        appProblems = AppProblems,
+        appLog = AppLog,
+    }, Json);
+
+    public string ToMarkdown()
+    {
+        var md = new StringBuilder();
+        var s = Settings;
+        md.AppendLine(Inv($"## Memory per {(Path == "/dashboard" ? "dashboard" : $"`{Path}`")} circuit — {StartedAt:yyyy-MM-dd HH:mm:ss} UTC"));
+        md.AppendLine();
+        md.AppendLine(Inv($"Managed memory (`GC.GetTotalMemory(forceFullCollection: true)`, the smallest of {s.Reads} reads) before and after opening {s.Circuits} pages in headless Chromium, each its own browser context and so its own circuit, divided by {s.Circuits}. The app reports it through `GET /api/staff/v1/diagnostics?collect=true` and is checked to count every circuit connected; the Counter template through the one endpoint added to it. One warm-up page per server stays open throughout. {s.Rounds} round(s) per server (open, measure, close all), the order alternating; medians over the rounds.{(s.Quick ? " **Quick mode (harness check).**" : "")}"));
+        md.AppendLine();
+        md.AppendLine("| server | per circuit, KB (median) | min | max | rounds |");
+        md.AppendLine("|---|--:|--:|--:|--:|");
+        foreach (var side in Sides)
+        {
+            var spread = Of(side.Key);
+            md.AppendLine(Inv($"| {side.Name} | {Kb(spread?.Median)} | {Kb(spread?.Min)} | {Kb(spread?.Max)} | {spread?.Count ?? 0} |"));
+        }
+        md.AppendLine(Inv($"| Microsoft's figure for a Hello-World circuit (reference) | ~{CircuitMemoryBenchmark.MicrosoftHelloWorldKb:0} | | | |"));
+        md.AppendLine();
+        md.AppendLine("| check | measured | target | result |");
+        md.AppendLine("|---|--:|--:|---|");
+        md.AppendLine(Inv($"| {(Path == "/dashboard" ? "dashboard" : $"`{Path}`")} circuit, KB | {Kb(AppKb)} KB ({X(RatioToMicrosoft)} of 250 KB) | ≤ {CircuitMemoryBenchmark.TargetKb:0} KB ({CircuitMemoryBenchmark.TargetFactor:0.0}× 250 KB) | {Verdict(TargetMet)} |"));
+        md.AppendLine(Inv($"| {(Path == "/dashboard" ? "dashboard" : $"`{Path}`")} ÷ Counter template, measured in this run | {X(RatioToCounter)} | ≤ {CircuitMemoryBenchmark.TargetFactor:0.0}× | {Verdict(RatioToCounterMet)} |"));
+        md.AppendLine();
+        md.AppendLine("Per round (KB per circuit · managed MB before → after · other programs' CPU):");
+        md.AppendLine();
+        md.AppendLine("| round | " + string.Join(" | ", Sides.Select(x => x.Name)) + " |");
+        md.AppendLine("|--:|" + string.Concat(Sides.Select(_ => "--:|")));
+        for (var round = 1; round <= s.Rounds; round++)
+        {
+            var inRound = Rounds.Where(r => r.Round == round).ToList();
+            md.AppendLine(Inv($"| {round} | ") + string.Join(" | ", Sides.Select(side =>
+                inRound.FirstOrDefault(r => r.Side == side.Key) is { } r
+                    ? Inv($"{r.PerCircuitKb:0} · {r.BeforeBytes / 1048576.0:0.0} → {r.AfterBytes / 1048576.0:0.0} · {Pct(r.OthersCpuPercent)}")
+                    : "—")) + " |");
+        }
+        md.AppendLine();
+        md.AppendLine(Inv($"- Other programs on the machine: {Pct(OthersCpuBeforePercent)} of its CPU just before the rounds, at most {Pct(MaxOthersCpuPercent)} during one (memory after a full GC hardly depends on it; noted for completeness)"));
+        md.AppendLine(Inv($"- Command: `{Command}`"));
+        md.AppendLine(Inv($"- Machine: {Machine}"));
+        md.AppendLine(Inv($"- Browser: Chromium {BrowserVersion}, headless, one context per page"));
+        foreach (var side in Sides)
+            md.AppendLine(Inv($"- {side.Name}: {side.Description}"));
+        md.AppendLine(Inv($"- App: {App}; arguments `{string.Join(' ', AppArguments)}`"));
+        md.AppendLine(Inv($"- Counter template: {Template}"));
+        var appRounds = Rounds.Where(r => r.Side == "app" && r.AppCircuits is not null).ToList();
+        if (appRounds.Count > 0)
+            md.AppendLine(Inv($"- The app's circuit count when measured (warm-up page included): {string.Join(", ", appRounds.Select(r => Inv($"round {r.Round}: open {r.AppCircuits!.Open}, connected {r.AppCircuits.Connected}")))}"));
+        md.AppendLine(Inv($"- Run time: {Duration.TotalSeconds:0} s"));
+        if (AppProblems.Count > 0)
+            md.AppendLine(Inv($"- The app logged {AppProblems.Count} warning/error(s) (log `{AppLog}`): {string.Join("; ", LatenessReport.Summarize(AppProblems).Take(5).Select(p => $"{p.Count}× `{Clip(p.Example)}`"))}"));
+        return md.ToString();
+    }
+
+    private static string Kb(double? v) => v is null ? "—" : v.Value.ToString("0", CultureInfo.InvariantCulture);
+
+    private static string Verdict(bool met) => met ? "PASS" : "**MISS**";
+
+    private static string X(double? v) => v is null ? "n/a" : v.Value.ToString("0.00", CultureInfo.InvariantCulture) + "×";
+
+    private static string Pct(double? v) => v is null ? "n/a" : v.Value.ToString("0", CultureInfo.InvariantCulture) + " %";
+
+    private static string Clip(string s) => (s.Length > 200 ? s[..200] + "…" : s).Replace("|", "\\|", StringComparison.Ordinal).Replace("`", "'", StringComparison.Ordinal);
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
