@@ -31,13 +31,18 @@ public sealed class NotificationCenter(IChangeFeed feed, IServiceScopeFactory sc
     /// <summary>(user id, notification) for every notification as it arrives.</summary>
     public event Action<string, StaffNotification>? Arrived;
 
+    /// <summary>(user id) when that person's notifications were marked read, so every open bell of theirs clears.</summary>
+    public event Action<string>? MarkedRead;
+
     public IReadOnlyList<StaffNotification> For(string userId) => _inboxes.TryGetValue(userId, out var inbox) ? inbox.Items : [];
 
     public int UnreadCount(string userId) => _inboxes.TryGetValue(userId, out var inbox) ? inbox.Unread : 0;
 
     public void MarkAllRead(string userId)
     {
-        if (_inboxes.TryGetValue(userId, out var inbox)) inbox.MarkAllRead();
+        if (!_inboxes.TryGetValue(userId, out var inbox) || !inbox.MarkAllRead()) return;
+        try { MarkedRead?.Invoke(userId); }
+        catch (Exception e) { logger.LogWarning(e, "A notification listener failed"); }
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -132,9 +137,15 @@ public sealed class NotificationCenter(IChangeFeed feed, IServiceScopeFactory sc
             }
         }
 
-        public void MarkAllRead()
+        /// <summary>True when something was unread.</summary>
+        public bool MarkAllRead()
         {
-            lock (_gate) _unread = 0;
+            lock (_gate)
+            {
+                var had = _unread > 0;
+                _unread = 0;
+                return had;
+            }
         }
     }
 }

@@ -56,7 +56,19 @@ public sealed class NotificationCenterTests(AppFactory app) : IClassFixture<AppF
         Assert.DoesNotContain(Center.For(author), n => n.Kind == NotificationKind.Published && n.Text.Contains(marker));
         // …but the reviewer's approval (complete: a holding statement needs only the Reviewer) was for them.
         await Poll.UntilAsync(() => Center.For(author).FirstOrDefault(n => n.Kind == NotificationKind.Approved && n.Text.Contains(marker)), TimeSpan.FromSeconds(5), "the approval notice");
-        Center.MarkAllRead(author);
+        // Open bells hear about it: the bell sits in the layout and stays on screen while the list marks things read.
+        var told = new List<string>();
+        void Listen(string user) { lock (told) told.Add(user); }
+        Center.MarkedRead += Listen;
+        try
+        {
+            Center.MarkAllRead(author);
+        }
+        finally
+        {
+            Center.MarkedRead -= Listen;
+        }
         Assert.Equal(0, Center.UnreadCount(author));
+        lock (told) Assert.Contains(author, told);
     }
 }

@@ -23,6 +23,7 @@ public partial class IncidentForm
     private string _aware = "";
     private string _nextUpdate = "";
     private int? _version;
+    private Guid? _loadedId;
     private bool _busy;
     private string? _error;
     private IDictionary<string, string[]> _errors = new Dictionary<string, string[]>();
@@ -32,12 +33,15 @@ public partial class IncidentForm
 
     protected override async Task OnParametersSetAsync()
     {
-        if (Id is not { } id) return;
+        // Load each incident once: parameters arrive again for the same one (a reconnect hands the
+        // circuit a new AuthState), and reloading then would throw away what the user typed.
+        if (Id is not { } id || id == _loadedId) return;
         try
         {
             var i = await Incidents.GetAsync((await AuthState).User, id);
             (_title, _slug, _summary, _severity, _status, _isPublic, _version) = (i.Title, i.Slug, i.Summary, i.Severity, i.Status, i.IsPublic, i.Version);
             (_detected, _aware, _nextUpdate) = (Time.ToInput(i.DetectedAt), Time.ToInput(i.AwareAt), Time.ToInput(i.NextUpdateDue));
+            _loadedId = id;
         }
         catch (Exception e) when (e is NotFoundException or AccessDeniedException) { _error = e.Message; }
     }

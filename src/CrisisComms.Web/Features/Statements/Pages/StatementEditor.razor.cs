@@ -62,7 +62,10 @@ public partial class StatementEditor : LiveComponentBase
     {
         var user = (await AuthState).User;
         _canWrite = user.IsInRole(StaffRoles.Author);
-        await ReloadAsync(resetText: true);
+        // Parameters also arrive again for the same statement: the sign-in is handed to the circuit
+        // anew on every reconnect (a new AuthState), and roles change. That must never throw away
+        // what the user typed; only another statement starts from its saved text.
+        await ReloadAsync(resetText: !(_view?.Statement.Id == Id && Dirty));
     }
 
     private async Task ReloadAsync(bool resetText)
