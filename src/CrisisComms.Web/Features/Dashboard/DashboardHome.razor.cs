@@ -24,9 +24,15 @@ public partial class DashboardHome : LiveComponentBase
     private readonly SemaphoreSlim _loading = new(1, 1);
     private DashboardView? _view;
     private string? _error;
+    private System.Security.Claims.ClaimsPrincipal? _user;
+
+    /// <summary>MudLink's classes, for a plain link.</summary>
+    private static string LinkClass(string typo) => "mud-typography mud-link mud-primary-text mud-link-underline-hover mud-typography-" + typo;
 
     protected override async Task OnInitializedAsync()
     {
+        var user = (await AuthState).User;
+        if (user.Identity?.IsAuthenticated == true) _user = user;
         await _loading.WaitAsync();
         try
         {
