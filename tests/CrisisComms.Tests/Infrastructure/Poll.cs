@@ -8,12 +8,12 @@ public static class Poll
     public static async Task<T> UntilAsync<T>(Func<T?> probe, TimeSpan limit, string what) where T : class
     {
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < limit)
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+        do
         {
             if (probe() is { } found) return found;
-            await Task.Yield();
-            Thread.Sleep(20);
         }
+        while (clock.Elapsed < limit && await tick.WaitForNextTickAsync());
         throw new TimeoutException($"{what} did not happen within {limit.TotalSeconds:0} s.");
     }
 }

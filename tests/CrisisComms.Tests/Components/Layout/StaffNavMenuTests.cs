@@ -136,12 +136,10 @@ public sealed class StaffNavMenuTests : BunitContext, IAsyncLifetime
         _badge.Count = 3;
         _feed.Publish(Change(CountingBadge.Relevant));
         // Not WaitForAssertion: bunit's wait keeps the rendered component alive until its timeout passes.
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!(menu.FindAll("[data-testid=badge-dashboard-approvals]").FirstOrDefault()?.ClassName?.Contains("live-flash", StringComparison.Ordinal) ?? false))
-        {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(5), "the badge did not flash");
-            Thread.Sleep(10);
-        }
+        var flashed = SpinWait.SpinUntil(
+            () => menu.FindAll("[data-testid=badge-dashboard-approvals]").FirstOrDefault()?.ClassName?.Contains("live-flash", StringComparison.Ordinal) ?? false,
+            TimeSpan.FromSeconds(5));
+        Assert.True(flashed, "the badge did not flash");
         return new WeakReference(menu.Instance);
     }
 
