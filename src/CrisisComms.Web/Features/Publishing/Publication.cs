@@ -29,19 +29,7 @@ public sealed class Publication
 public sealed record StatementPublished(Guid StatementId, Guid RevisionId, Guid IncidentId, string Title, DateTimeOffset PublishedAt, PublishTrigger Trigger);
 
 /// <summary>The "statement published" event, in process. Subscribers must not throw into the publisher.</summary>
-public sealed class PublicationEvents(ILogger<PublicationEvents> logger)
-{
-    public event Func<StatementPublished, Task>? Published;
-
-    public async Task RaiseAsync(StatementPublished e)
-    {
-        foreach (var handler in Published?.GetInvocationList().Cast<Func<StatementPublished, Task>>() ?? [])
-        {
-            try { await handler(e); }
-            catch (Exception ex) { logger.LogError(ex, "A listener failed on statement {StatementId} published", e.StatementId); }
-        }
-    }
-}
+public sealed class PublicationEvents(ILogger<PublicationEvents> logger) : Infrastructure.Events.InProcessEvent<StatementPublished>(logger);
 
 /// <summary>Publishes that failed and are being retried, for the staff banner. Cleared when one succeeds.</summary>
 public sealed class PublishingHealth

@@ -31,8 +31,8 @@ public sealed class PublicStatusRefresher : BackgroundService
         IncidentEvents incidents, PublicSnapshotStore snapshots, IOptions<StatusPageOptions> options, ILogger<PublicStatusRefresher> logger)
     {
         (_scopes, _cache, _hub, _publications, _incidents, _snapshots, _options, _logger) = (scopes, cache, hub, publications, incidents, snapshots, options, logger);
-        _publications.Published += OnPublishedAsync;
-        _incidents.Changed += OnIncidentChangedAsync;
+        _publications.Subscribe(OnPublishedAsync);
+        _incidents.Subscribe(OnIncidentChangedAsync);
     }
 
     private Task OnPublishedAsync(StatementPublished e) => ChangedAsync();
@@ -85,8 +85,8 @@ public sealed class PublicStatusRefresher : BackgroundService
 
     public override void Dispose()
     {
-        _publications.Published -= OnPublishedAsync;
-        _incidents.Changed -= OnIncidentChangedAsync;
+        _publications.Unsubscribe(OnPublishedAsync);
+        _incidents.Unsubscribe(OnIncidentChangedAsync);
         base.Dispose();
     }
 }

@@ -129,14 +129,14 @@ public sealed class PublishingServiceTests : IDisposable
         var events = new List<StatementPublished>();
         var bus = _app.Services.GetRequiredService<PublicationEvents>();
         Task Handler(StatementPublished e) { lock (events) events.Add(e); return Task.CompletedTask; }
-        bus.Published += Handler;
+        bus.Subscribe(Handler);
         try
         {
             Time.Advance(TimeSpan.FromMinutes(3));
             await _s.Scoped(sp => sp.GetRequiredService<PublishingService>().PublishOverdueAsync(PublishTrigger.Sweep));
             await _s.Scoped(sp => sp.GetRequiredService<PublishingService>().PublishOverdueAsync(PublishTrigger.Sweep));
         }
-        finally { bus.Published -= Handler; }
+        finally { bus.Unsubscribe(Handler); }
 
         var publication = Assert.Single(await PublicationsAsync(id));
         Assert.Equal(60_000, publication.LatenessMs, tolerance: 1_000); // it was a minute overdue when swept
