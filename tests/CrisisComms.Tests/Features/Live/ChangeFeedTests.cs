@@ -78,15 +78,21 @@ public sealed class ChangeFeedTests(AppFactory app) : IClassFixture<AppFactory>
     [Fact]
     public async Task A_failing_or_slow_subscriber_does_not_hold_up_or_break_the_others()
     {
-        var gate = new TaskCompletionSource();
-        using var slow = Feed.Subscribe(_ => gate.Task);
+        // Blocks its thread outright: delivered inline, it would hang the save that published the change.
+        using var gate = new ManualResetEventSlim();
+        using var slow = Feed.Subscribe(_ => { gate.Wait(); return Task.CompletedTask; });
         using var failing = Feed.Subscribe(_ => throw new InvalidOperationException("boom"));
         var received = new ConcurrentQueue<ChangeEvent>();
         using var healthy = Feed.Subscribe(e => { received.Enqueue(e); return Task.CompletedTask; });
 
-        await _s.PublishAsync(await _s.DemoIncidentAsync(), PublicScenario.Marker("ISOLATED"));
-
-        await Poll.UntilAsync(() => received.FirstOrDefault(e => e.Action == "statement.published"), TimeSpan.FromSeconds(5), "delivery to the healthy subscriber");
-        gate.SetResult();
+        try
+        {
+            await _s.PublishAsync(await _s.DemoIncidentAsync(), PublicScenario.Marker("ISOLATED")).WaitAsync(TimeSpan.FromSeconds(15));
+            await Poll.UntilAsync(() => received.FirstOrDefault(e => e.Action == "statement.published"), TimeSpan.FromSeconds(5), "delivery to the healthy subscriber");
+        }
+        finally
+        {
+            gate.Set();
+        }
     }
 }

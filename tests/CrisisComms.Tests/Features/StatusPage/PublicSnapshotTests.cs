@@ -116,7 +116,7 @@ public sealed class PublicSnapshotTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_new_process_serves_the_snapshot_from_disk_when_the_database_is_down_from_the_start()
+    public async Task A_fresh_store_over_the_data_folder_reads_the_last_snapshot_from_disk_and_points_its_links_at_the_asking_host()
     {
         var marker = PublicScenario.Marker("DISK");
         await _s.PublishAsync(await _s.DemoIncidentAsync(), marker);
