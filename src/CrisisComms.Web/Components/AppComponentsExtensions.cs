@@ -1,3 +1,4 @@
+using CrisisComms.Web.Components.Theme;
 using MudBlazor.Services;
 
 namespace CrisisComms.Web.Components;
@@ -9,12 +10,14 @@ public static class AppComponentsExtensions
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddSingleton<StaffThemeStylesheet>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapAppComponents(this WebApplication app)
     {
         app.MapStaticAssets();
+        app.MapThemeStylesheets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

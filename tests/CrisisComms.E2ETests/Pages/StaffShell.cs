@@ -12,6 +12,12 @@ public sealed class StaffShell(IPage page)
     public ILocator UserName => page.GetByTestId("user-name");
     public ILocator UserRoles => page.GetByTestId("user-roles");
     public ILocator SignOut => page.GetByTestId("sign-out");
+    public ILocator ThemeToggle => page.GetByTestId("theme-toggle");
+
+    /// <summary>The theme's primary colour as the page has it now (a CSS variable from the staff theme stylesheet).</summary>
+    public Task<string> PrimaryColourAsync() =>
+        page.EvaluateAsync<string>("() => getComputedStyle(document.documentElement).getPropertyValue('--mud-palette-primary').trim()");
+
     public ILocator MenuButton => page.GetByRole(AriaRole.Button, new() { Name = "Toggle navigation" });
 
     /// <summary>The drawer link for a route, e.g. "/dashboard/admin/users" → data-testid="nav-dashboard-admin-users".</summary>

@@ -59,4 +59,26 @@ public sealed class RoleNavigationTests(BrowserFixture browser, AppServer app, I
         await Expect(users.CreateButton).ToHaveCountAsync(0);
         await Expect(users.RowEmails).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task The_theme_toggle_switches_to_dark_at_once_and_the_choice_survives_a_reload()
+    {
+        var shell = await SignInToDashboardAsync(Page, "reviewer@demo.local");
+        await Expect(shell.AppBar).ToHaveCSSAsync("background-color", "rgb(22, 50, 79)"); // the light theme's #16324f
+        Assert.Equal("rgba(27,77,137,1)", await shell.PrimaryColourAsync());
+
+        await shell.ThemeToggle.ClickAsync();
+
+        await Expect(shell.ThemeToggle).ToHaveAttributeAsync("aria-label", "Switch to light theme");
+        await Expect(shell.AppBar).Not.ToHaveCSSAsync("background-color", "rgb(22, 50, 79)");
+        await Page.WaitForFunctionAsync("() => getComputedStyle(document.documentElement).getPropertyValue('--mud-palette-primary').trim() === 'rgba(127,178,255,1)'");
+
+        await Page.ReloadAsync();
+        await shell.WaitForCircuitAsync();
+        Assert.Equal("rgba(127,178,255,1)", await shell.PrimaryColourAsync());
+        await Expect(shell.ThemeToggle).ToHaveAttributeAsync("aria-label", "Switch to light theme");
+
+        await shell.ThemeToggle.ClickAsync();
+        await Expect(shell.AppBar).ToHaveCSSAsync("background-color", "rgb(22, 50, 79)");
+    }
 }

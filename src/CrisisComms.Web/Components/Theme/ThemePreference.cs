@@ -1,4 +1,4 @@
-namespace CrisisComms.Web.Components;
+namespace CrisisComms.Web.Components.Theme;
 
 /// <summary>The light/dark choice, kept in a cookie (written by wwwroot/js/app.js) so it sticks across visits.</summary>
 public static class ThemePreference

@@ -1,6 +1,6 @@
 using MudBlazor;
 
-namespace CrisisComms.Web.Components.Layout;
+namespace CrisisComms.Web.Components.Theme;
 
 /// <summary>The staff UI's colours: calm, high-contrast, no web fonts (works offline and loads fast).</summary>
 public static class StaffTheme
