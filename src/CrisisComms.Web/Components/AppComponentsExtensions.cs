@@ -11,6 +11,7 @@ public static class AppComponentsExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddSingleton<StaffThemeStylesheet>();
+        services.AddScoped<Layout.StaffShellState>();
         return services;
     }
 

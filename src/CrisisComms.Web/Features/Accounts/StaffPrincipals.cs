@@ -71,8 +71,7 @@ internal static class StaffSessionValidation
     /// <summary>Cookie: replaces Identity's 30-minute security-stamp check with a check on every request.</summary>
     public static async Task ValidateCookieAsync(Microsoft.AspNetCore.Authentication.Cookies.CookieValidatePrincipalContext context)
     {
-        var refreshed = context.Principal is null ? null
-            : await context.HttpContext.RequestServices.GetRequiredService<StaffPrincipalRefresher>().RefreshAsync(context.Principal);
+        var refreshed = context.Principal is null ? null : await RefreshAsync(context.HttpContext, context.Principal);
         if (refreshed is null)
         {
             context.RejectPrincipal();
@@ -95,7 +94,7 @@ internal static class StaffSessionValidation
             context.Fail("The token is invalid or has expired.");
             return;
         }
-        var refreshed = await context.HttpContext.RequestServices.GetRequiredService<StaffPrincipalRefresher>().RefreshAsync(ticket.Principal);
+        var refreshed = await RefreshAsync(context.HttpContext, ticket.Principal);
         if (refreshed is null)
         {
             context.Fail("The account behind this token is disabled or changed; request a new token.");
@@ -104,5 +103,15 @@ internal static class StaffSessionValidation
         context.Principal = refreshed.Value.Principal;
         context.Properties = ticket.Properties;
         context.Success();
+    }
+
+    /// <summary>
+    /// The check runs in a scope of its own, not the request's. A Blazor circuit's WebSocket and a hub connection are
+    /// requests that last for hours: the DbContext and UserManager of this check would otherwise stay alive with them.
+    /// </summary>
+    private static async Task<(ClaimsPrincipal Principal, StaffUser User)?> RefreshAsync(HttpContext http, ClaimsPrincipal principal)
+    {
+        await using var scope = http.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<StaffPrincipalRefresher>().RefreshAsync(principal);
     }
 }

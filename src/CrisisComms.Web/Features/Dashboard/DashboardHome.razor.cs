@@ -3,6 +3,7 @@ using CrisisComms.Web.Features.Incidents;
 using CrisisComms.Web.Features.Live;
 using CrisisComms.Web.Features.Statements;
 using CrisisComms.Web.Infrastructure.Api;
+using CrisisComms.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 
@@ -15,12 +16,13 @@ namespace CrisisComms.Web.Features.Dashboard;
 /// </summary>
 public partial class DashboardHome : LiveComponentBase
 {
-    [Inject] private DashboardService Dashboard { get; set; } = default!;
+    [Inject] private PerOperation<DashboardService> Dashboard { get; set; } = default!;
     [Inject] private StaffTime Time { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 
-    // The first load and live refreshes share the circuit's DbContext: one at a time. Never disposed:
-    // a refresh may still hold it when the page goes, and without a wait handle it owns nothing.
+    // The first load and live refreshes update _view one at a time, so a slow refresh cannot overwrite a newer one.
+    // Never disposed: a refresh may still hold it when the page goes, and without a wait handle it owns nothing.
+    // Each query runs in a scope (and DbContext) of its own: the page keeps no DbContext for the circuit's lifetime.
     private readonly SemaphoreSlim _loading = new(1, 1);
     private DashboardView? _view;
     private string? _error;
@@ -36,7 +38,7 @@ public partial class DashboardHome : LiveComponentBase
         await _loading.WaitAsync();
         try
         {
-            _view = await Dashboard.LoadAsync((await AuthState).User);
+            _view = await Dashboard.RunAsync(d => d.LoadAsync(user));
             _error = null;
         }
         catch (AccessDeniedException e)
@@ -61,14 +63,14 @@ public partial class DashboardHome : LiveComponentBase
             if (_view is not { } view) return;
             var sections = DashboardService.Affected(change, view.SeesAccountActivity);
             var user = (await AuthState).User;
-            if (sections.HasFlag(DashboardSections.Incidents)) view = view with { Incidents = await Dashboard.IncidentsAsync(user) };
-            if (sections.HasFlag(DashboardSections.Waiting)) view = view with { Waiting = await Dashboard.WaitingAsync(user) };
-            if (sections.HasFlag(DashboardSections.Timeline)) view = view with { Timeline = await Dashboard.TimelineAsync(user) };
-            if (sections.HasFlag(DashboardSections.Published)) view = view with { Published = await Dashboard.PublishedAsync(user) };
+            if (sections.HasFlag(DashboardSections.Incidents)) view = view with { Incidents = await Dashboard.RunAsync(d => d.IncidentsAsync(user)) };
+            if (sections.HasFlag(DashboardSections.Waiting)) view = view with { Waiting = await Dashboard.RunAsync(d => d.WaitingAsync(user)) };
+            if (sections.HasFlag(DashboardSections.Timeline)) view = view with { Timeline = await Dashboard.RunAsync(d => d.TimelineAsync(user)) };
+            if (sections.HasFlag(DashboardSections.Published)) view = view with { Published = await Dashboard.RunAsync(d => d.PublishedAsync(user)) };
             if (sections.HasFlag(DashboardSections.Activity))
             {
                 // Only what is newer than the top of the stream; it goes on top, the oldest drop off.
-                var newer = await Dashboard.ActivityAsync(user, view.Activity.Count > 0 ? view.Activity[0].Seq : 0);
+                var newer = await Dashboard.RunAsync(d => d.ActivityAsync(user, view.Activity.Count > 0 ? view.Activity[0].Seq : 0));
                 view = view with { Activity = [.. newer.Concat(view.Activity).DistinctBy(a => a.Seq).Take(DashboardService.ActivitySize)] };
             }
             _view = view;

@@ -40,6 +40,7 @@ public static class DataExtensions
                 new DirectoryInfo(paths.KeysDirectory), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
 
         services.AddScoped<DatabaseInitialiser>();
+        services.AddSingleton(typeof(PerOperation<>));
         return services;
     }
 
