@@ -81,4 +81,22 @@ public sealed class RoleNavigationTests(BrowserFixture browser, AppServer app, I
         await shell.ThemeToggle.ClickAsync();
         await Expect(shell.AppBar).ToHaveCSSAsync("background-color", "rgb(22, 50, 79)");
     }
+
+    [Fact]
+    public async Task The_tab_title_names_the_page_when_served_and_after_moving_within_the_app()
+    {
+        var shell = await SignInToDashboardAsync(Page, "approver@demo.local");
+        await Expect(Page).ToHaveTitleAsync("Dashboard · CrisisComms");
+
+        await shell.NavLink("/dashboard/profile").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(Urls.Path("/dashboard/profile"));
+        await Expect(Page).ToHaveTitleAsync("Profile & security · CrisisComms");
+
+        await Page.GoBackAsync();
+        await Expect(Page).ToHaveTitleAsync("Dashboard · CrisisComms");
+
+        // Served from scratch (prerendered), before any script has run.
+        var html = await (await Page.APIRequest.GetAsync(Page.Url)).TextAsync();
+        Assert.Matches("<title>Dashboard (·|&#xB7;) CrisisComms</title>", html);
+    }
 }

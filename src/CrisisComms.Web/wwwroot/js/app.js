@@ -9,5 +9,9 @@ window.crisisComms = {
             var href = link.getAttribute(value === "dark" ? "data-dark" : "data-light");
             if (href) link.setAttribute("href", href);
         }
+    },
+    // The tab's title once a page is interactive (Components/Shared/DocumentTitle.razor).
+    setTitle: function (value) {
+        document.title = value;
     }
 };
