@@ -42,7 +42,7 @@ public sealed class CircuitMemoryBenchmark : IBenchmark
           --quick               harness check: 5 circuits, 1 round
         """;
 
-    public async Task<int> RunAsync(BenchmarkContext context, CancellationToken ct)
+    public async Task<BenchmarkResult> RunAsync(BenchmarkContext context, CancellationToken ct)
     {
         var args = context.Args;
         var quick = args.Flag("quick");
@@ -83,15 +83,18 @@ public sealed class CircuitMemoryBenchmark : IBenchmark
             using var http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(120) };
             var admin = await StaffApi.SignInAsync(http, "admin@demo.local", StaffApi.DemoPassword, ct);
 
-            var counterUrl = new Uri($"http://127.0.0.1:{ServerProcess.FreePort()}/");
+            var counterUrl = ServerProcess.FreeLoopbackUrl();
             var counterLog = Path.Combine(context.ResultsDirectory, $"circuit-memory-{stamp}.counter.log");
-            await using var counter = await ServerProcess.StartAsync("the Counter template", "dotnet",
+            await using var counter = await ServerProcess.StartAsync(new ServerProcess.StartInfo("the Counter template", "dotnet",
                 [counterPublished.Dll, "--urls", counterUrl.ToString().TrimEnd('/'), "--contentRoot", Path.GetDirectoryName(counterPublished.Dll)!],
-                new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" }, counterUrl, counterLog, TimeSpan.FromSeconds(60), ct);
+                counterUrl, counterLog, ReadyPath: "", TimeSpan.FromSeconds(60))
+            {
+                Environment = new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" },
+            }, ct);
             log($"Counter template ready at {counterUrl} (pid {counter.ProcessId})");
             using var counterHttp = new HttpClient { BaseAddress = counterUrl, Timeout = TimeSpan.FromSeconds(120) };
 
-            await using var browser = await Browser.LaunchAsync();
+            await using var browser = await Browser.LaunchAsync(ct);
             var sides = new Dictionary<string, Side>
             {
                 ["app"] = new Side(
@@ -174,7 +177,7 @@ public sealed class CircuitMemoryBenchmark : IBenchmark
             var report = new CircuitMemoryReport(
                 path, startedAt, MachineInfo.Current(), published.How, browser.Version, template.Description, settings,
                 [.. sides.Values.Select(s => new MemorySide(s.Key, s.Name, s.Description))], rounds, othersBefore,
-                [.. app.Arguments.Select(a => a.StartsWith("--Storage:DataDirectory=", StringComparison.Ordinal) ? "--Storage:DataDirectory=<temp>" : a)],
+                app.ReportedArguments,
                 app.Problems, Path.GetFileName(appLog), stopwatch.Elapsed);
             var markdown = report.ToMarkdown();
             Console.WriteLine(markdown);
@@ -182,7 +185,7 @@ public sealed class CircuitMemoryBenchmark : IBenchmark
             await File.WriteAllTextAsync(basePath + ".md", markdown, ct);
             await File.WriteAllTextAsync(basePath + ".json", report.ToJson(), ct);
             Console.Error.WriteLine($"Wrote {basePath}.md and .json (server logs beside them).");
-            return BenchmarkRunner.ExitOk;
+            return BenchmarkResult.Of(report.Figures(), basePath + ".md", report.MeasurementProblems);
         }
         finally
         {

@@ -32,6 +32,33 @@ public sealed record CircuitMemoryReport(
 
     public double? MaxOthersCpuPercent => Rounds.Max(r => r.OthersCpuPercent);
 
+    /// <summary>
+    /// Results that are noise rather than a measurement: a side whose memory per circuit came out at or below zero
+    /// (the garbage collector freed more than the circuits took; more circuits or rounds are needed).
+    /// </summary>
+    public IReadOnlyList<string> MeasurementProblems =>
+        [.. Sides.Where(s => Of(s.Key) is { Median: <= 0 }).Select(s => Inv($"{s.Name}: {Of(s.Key)!.Median:0} KB per circuit is noise, not a measurement; run with more --circuits or --rounds"))];
+
+    /// <summary>
+    /// The figure for the <c>all</c> summary: KB per circuit against the Counter template's (medians over the rounds;
+    /// min / median / max per round, and the ratio round by round).
+    /// </summary>
+    public IReadOnlyList<Figure> Figures()
+    {
+        var ratios = Rounds.Where(r => r.Side == "app")
+            .Select(a => (a, c: Rounds.FirstOrDefault(r => r.Side == "counter" && r.Round == a.Round)))
+            .Where(p => p.c is { PerCircuitKb: > 0 })
+            .Select(p => p.a.PerCircuitKb / p.c!.PerCircuitKb);
+        return
+        [
+            new("circuit-memory", Inv($"managed memory per `{Path}` circuit"), "KB", AppKb, "Blazor template `/counter` circuit", CounterKb,
+                Of("app"), Spread.Of(ratios),
+                Inv($"≤ {CircuitMemoryBenchmark.TargetKb:0} KB and ratio ≤ {CircuitMemoryBenchmark.TargetFactor:0.0}×"),
+                AppKb is null ? null : TargetMet && RatioToCounterMet,
+                Inv($"Microsoft's Hello-World figure: ~{CircuitMemoryBenchmark.MicrosoftHelloWorldKb:0} KB")),
+        ];
+    }
+
     public string Command => "dotnet run --project tests/CrisisComms.Benchmarks -c Release -- circuit-memory" + (Path == "/dashboard" ? "" : " --path " + Path) + (Settings.Quick ? " --quick" : "");
 
     public string ToJson() => JsonSerializer.Serialize(new
@@ -55,6 +82,7 @@ public sealed record CircuitMemoryReport(
             ratioToMicrosoft250Kb = RatioToMicrosoft,
             targetMet = TargetMet,
             ratioToCounterMet = RatioToCounterMet,
+            measurementProblems = MeasurementProblems,
         },
         sides = Sides,
         otherProgramsCpuPercent = new { beforeRounds = OthersCpuBeforePercent, maxDuringRound = MaxOthersCpuPercent, threshold = Settings.BusyThresholdPercent },
@@ -111,6 +139,8 @@ public sealed record CircuitMemoryReport(
         if (appRounds.Count > 0)
             md.AppendLine(Inv($"- The app's circuit count when measured (warm-up page included): {string.Join(", ", appRounds.Select(r => Inv($"round {r.Round}: open {r.AppCircuits!.Open}, connected {r.AppCircuits.Connected}")))}"));
         md.AppendLine(Inv($"- Run time: {Duration.TotalSeconds:0} s"));
+        foreach (var p in MeasurementProblems)
+            md.AppendLine(Inv($"- **Measurement problem:** {p}"));
         if (AppProblems.Count > 0)
             md.AppendLine(Inv($"- The app logged {AppProblems.Count} warning/error(s) (log `{AppLog}`): {string.Join("; ", LatenessReport.Summarize(AppProblems).Take(5).Select(p => $"{p.Count}× `{Clip(p.Example)}`"))}"));
         return md.ToString();

@@ -76,7 +76,7 @@ public sealed class EventToScreenBenchmark : IBenchmark
           --quick               harness check: 200 clients, 1 round of 5 events
         """;
 
-    public async Task<int> RunAsync(BenchmarkContext context, CancellationToken ct)
+    public async Task<BenchmarkResult> RunAsync(BenchmarkContext context, CancellationToken ct)
     {
         var args = context.Args;
         var quick = args.Flag("quick");
@@ -120,13 +120,16 @@ public sealed class EventToScreenBenchmark : IBenchmark
             hubTokens.Add((await StaffApi.SignInAsync(http, user, StaffApi.DemoPassword, ct)).AccessToken);
 
         // 2. The bare hub, its own process, Server GC as the app.
-        var bareUrl = new Uri($"http://127.0.0.1:{ServerProcess.FreePort()}/");
+        var bareUrl = ServerProcess.FreeLoopbackUrl();
         var bareLog = Path.Combine(context.ResultsDirectory, $"event-to-screen-{stamp}.bare-hub.log");
         ServerProcess? bare = null;
         if (levels.Any(l => l > 0))
         {
-            bare = await ServerProcess.StartAsync("the bare hub", "dotnet", BareHubServer.Arguments(bareUrl),
-                new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" }, bareUrl, bareLog, TimeSpan.FromSeconds(60), ct);
+            bare = await ServerProcess.StartAsync(new ServerProcess.StartInfo("the bare hub", "dotnet", BareHubServer.Arguments(bareUrl),
+                bareUrl, bareLog, ReadyPath: "", TimeSpan.FromSeconds(60))
+            {
+                Environment = new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" }, // as the app (Web SDK default)
+            }, ct);
             log($"bare hub ready at {bareUrl} (pid {bare.ProcessId})");
         }
         using var bareHttp = new HttpClient { BaseAddress = bareUrl, Timeout = TimeSpan.FromSeconds(60) };
@@ -134,7 +137,7 @@ public sealed class EventToScreenBenchmark : IBenchmark
         try
         {
             // 3. The dashboards: one context (one circuit) per page, each with the observer installed before Blazor starts.
-            await using var browser = await Browser.LaunchAsync();
+            await using var browser = await Browser.LaunchAsync(ct);
             var pages = new List<IPage>();
             for (var i = 0; i < settings.Pages; i++)
             {
@@ -225,7 +228,7 @@ public sealed class EventToScreenBenchmark : IBenchmark
             var report = new EventToScreenReport(
                 startedAt, MachineInfo.Current(), dll, browser.Version, settings, [.. pages.Select((_, i) => PageUsers[i % PageUsers.Length])],
                 events, blocks, connects, othersBefore, run.Errors,
-                [.. app.Arguments.Select(a => a.StartsWith("--Storage:DataDirectory=", StringComparison.Ordinal) ? "--Storage:DataDirectory=<temp>" : a)],
+                app.ReportedArguments,
                 app.Problems, Path.GetFileName(appLog), stopwatch.Elapsed);
             var markdown = report.ToMarkdown();
             Console.WriteLine(markdown);
@@ -233,7 +236,7 @@ public sealed class EventToScreenBenchmark : IBenchmark
             await File.WriteAllTextAsync(basePath + ".md", markdown, ct);
             await File.WriteAllTextAsync(basePath + ".json", report.ToJson(), ct);
             Console.Error.WriteLine($"Wrote {basePath}.md and .json (server logs beside them).");
-            return report.MeasurementProblems.Count > 0 ? 2 : BenchmarkRunner.ExitOk;
+            return BenchmarkResult.Of(report.Figures(), basePath + ".md", report.MeasurementProblems);
         }
         finally
         {

@@ -59,6 +59,57 @@ public sealed record EventToScreenReport(
         };
     }
 
+    /// <summary>One round's distribution for one receiver: "pages", "appClients" or "bareClients".</summary>
+    private Distribution? RoundDistribution(int level, int round, string receiver)
+    {
+        IEnumerable<EventSample> In(string target) => Counted.Where(e => e.Level == level && e.Round == round && e.Target == target);
+        return receiver switch
+        {
+            "pages" => Distribution.Of(In("app").SelectMany(e => e.PageMs.OfType<double>())),
+            "appClients" => Distribution.Of(In("app").SelectMany(e => e.HubMs)),
+            _ => Distribution.Of(In("bare").SelectMany(e => e.HubMs)),
+        };
+    }
+
+    /// <summary>
+    /// The figures for the <c>all</c> summary: p50 / p95 / p99 for the dashboards and the <c>/hubs/changes</c> clients at
+    /// each client count, against the bare broadcast to the same number of clients (pooled over the rounds; min / median
+    /// / max per round, and the ratio round by round).
+    /// </summary>
+    public IReadOnlyList<Figure> Figures()
+    {
+        const string bench = "event-to-screen";
+        var figures = new List<Figure>();
+        var percentiles = new (string Name, Func<Distribution, double> Pick, double? Target)[]
+        {
+            ("p50", d => d.P50, null),
+            ("p95", d => d.P95, EventToScreenBenchmark.TargetP95Ms),
+            ("p99", d => d.P99, EventToScreenBenchmark.TargetP99Ms),
+        };
+        foreach (var l in Levels)
+        {
+            var rounds = Enumerable.Range(1, Settings.Rounds).ToList();
+            foreach (var (receiver, label, pooled) in new[] { ("pages", $"{Settings.Pages} dashboards", l.Pages), ("appClients", "`/hubs/changes` clients", l.AppClients) })
+            {
+                if (receiver == "appClients" && l.Clients == 0) continue;
+                foreach (var (name, pick, target) in percentiles)
+                {
+                    double? Pick(Distribution? d) => d is null ? null : pick(d);
+                    var value = Pick(pooled);
+                    figures.Add(new Figure(
+                        bench, Inv($"{label}, {l.Clients:N0} clients, {name}"), "ms", value,
+                        l.Clients == 0 ? null : Inv($"bare SignalR broadcast, {l.Clients:N0} clients"), Pick(l.BareClients),
+                        Spread.Of(rounds.Select(r => Pick(RoundDistribution(l.Clients, r, receiver))).OfType<double>()),
+                        Spread.Of(rounds.Select(r => (a: Pick(RoundDistribution(l.Clients, r, receiver)), b: Pick(RoundDistribution(l.Clients, r, "bareClients"))))
+                            .Where(p => p.a is not null && p.b is > 0).Select(p => p.a!.Value / p.b!.Value)),
+                        target is { } t ? Inv($"≤ {t:0} ms") : null,
+                        target is { } t2 && value is { } v ? v <= t2 : null));
+                }
+            }
+        }
+        return figures;
+    }
+
     public double? MaxOthersCpuPercent => CountedBlocks.Max(b => b.OthersCpuPercent);
 
     /// <summary>Things that make the figures untrustworthy: events that did not reach everyone, API errors.</summary>
@@ -238,16 +289,4 @@ public sealed record EventLevelSummary(
 {
     /// <summary>p95 per round (min/median/max over rounds) for "pages", "appClients", "bareClients".</summary>
     public IReadOnlyDictionary<string, Spread?> RoundP95 { get; init; } = new Dictionary<string, Spread?>();
-}
-
-/// <summary>Min, median and max of a few values (per-round figures).</summary>
-public sealed record Spread(int Count, double Min, double Median, double Max)
-{
-    public static Spread? Of(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        if (sorted.Length == 0) return null;
-        var mid = sorted.Length / 2;
-        return new Spread(sorted.Length, sorted[0], sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2, sorted[^1]);
-    }
 }

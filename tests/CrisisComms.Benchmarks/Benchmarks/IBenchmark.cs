@@ -12,8 +12,11 @@ public interface IBenchmark
     /// <summary>The options, one per line, for <c>--help</c>.</summary>
     string Options { get; }
 
-    /// <summary>Runs the benchmark and returns the process exit code (0 when it ran and nothing was wrong).</summary>
-    Task<int> RunAsync(BenchmarkContext context, CancellationToken ct);
+    /// <summary>
+    /// Runs the benchmark, writes its own Markdown and JSON report into the results folder, and returns its figures
+    /// (each against its baseline from the same run) with an exit code. Throws when it cannot produce them.
+    /// </summary>
+    Task<BenchmarkResult> RunAsync(BenchmarkContext context, CancellationToken ct);
 }
 
 /// <summary>What every benchmark gets: its options, the repository, where results go, and the clock.</summary>

@@ -71,6 +71,36 @@ public sealed record PublicPageReport(
     public string Command =>
         "dotnet run --project tests/CrisisComms.Benchmarks -c Release -- public-page" + (Settings.Quick ? " --quick" : "");
 
+    /// <summary>
+    /// The figures for the <c>all</c> summary: the app's <c>/</c> against the Kestrel static file (medians over the
+    /// rounds; min / median / max per round, and the ratio round by round), and the database count.
+    /// </summary>
+    public IReadOnlyList<Figure> Figures()
+    {
+        const string bench = "public-page";
+        var app = Of("app");
+        var stat = Of("static");
+        var baseline = "Kestrel static file, same bytes";
+        var rounds = Counted.Select(r => r.Round).Distinct().Order().ToList();
+        IEnumerable<double> Per(string target, Func<WrkResult, double> pick) =>
+            Counted.Where(r => r.Target == target).OrderBy(r => r.Round).Select(r => pick(r.Result));
+        Spread? RatioRuns(Func<WrkResult, double> pick) => Spread.Of(rounds
+            .Select(round => (a: Counted.FirstOrDefault(r => r.Round == round && r.Target == "app"), s: Counted.FirstOrDefault(r => r.Round == round && r.Target == "static")))
+            .Where(p => p.a is not null && p.s is not null && pick(p.s.Result) > 0)
+            .Select(p => pick(p.a!.Result) / pick(p.s!.Result)));
+        return
+        [
+            new(bench, "`/` throughput", "req/s", app?.RequestsPerSecond, baseline, stat?.RequestsPerSecond,
+                Spread.Of(Per("app", r => r.RequestsPerSecond)), RatioRuns(r => r.RequestsPerSecond),
+                Inv($"ratio ≥ {PublicPageBenchmark.TargetThroughputRatio:0.0}×"), ThroughputRatio is null ? null : ThroughputMet),
+            new(bench, "`/` p99 latency", "ms", app?.P99Ms, baseline, stat?.P99Ms,
+                Spread.Of(Per("app", r => r.P99Ms)), RatioRuns(r => r.P99Ms),
+                Inv($"ratio ≤ {PublicPageBenchmark.TargetP99Ratio:0.0}×"), P99Ratio is null ? null : P99Met),
+            new(bench, "database queries per 10,000 cached `/`", "count", QueriesPer10k, Target: Inv($"≤ {PublicPageBenchmark.TargetQueriesPer10k}"), Met: QueriesMet,
+                Note: "no baseline: a static file makes none"),
+        ];
+    }
+
     public string ToJson() => JsonSerializer.Serialize(new
     {
         benchmark = "public-page",

@@ -29,26 +29,33 @@ public static class BenchmarkRunner
         var options = new ArgReader(args.Skip(1));
         if (options.Flag("help") || options.Flag("h"))
         {
-            Console.WriteLine($"{benchmark.Name}: {benchmark.Summary}\n\nOptions:\n{benchmark.Options}\n  --app <path>          the app's CrisisComms.Web.dll (default: newest of src/CrisisComms.Web/bin/{{Release,Debug}}/net10.0)");
+            Console.WriteLine($"{benchmark.Name}: {benchmark.Summary}\n\nOptions:\n{benchmark.Options}");
             return ExitOk;
         }
 
         using var cts = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
-        // Last resort when the process goes down some other way: no app is left running.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => { AppProcess.KillAll(); ServerProcess.KillAll(); };
+        // Last resort when the process goes down some other way (a second Ctrl-C, an unhandled crash): no server is left running.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => ServerProcess.KillAll();
 
         try
         {
             var repoRoot = RepoPaths.FindRepoRoot();
             var results = Path.Combine(repoRoot, "tests", "CrisisComms.Benchmarks", "results");
             RepoPaths.EnsureResultsDirectory(results);
-            return await benchmark.RunAsync(new BenchmarkContext(options, repoRoot, results, TimeProvider.System), cts.Token);
+            var result = await benchmark.RunAsync(new BenchmarkContext(options, repoRoot, results, TimeProvider.System), cts.Token);
+            if (benchmark is not AllBenchmarks)
+            {
+                // The same rows "all" would show for it.
+                Console.Error.WriteLine($"\nFigures (ratio = value ÷ baseline):\n{Figure.TableHeader}");
+                foreach (var f in result.Figures) Console.Error.WriteLine(f.TableRow());
+            }
+            return result.ExitCode;
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
-            Console.Error.WriteLine("Cancelled; the app (and any helper server) was stopped and its data folder removed.");
+            Console.Error.WriteLine("Cancelled; every server it started was stopped and their temporary folders removed.");
             return ExitCancelled;
         }
         catch (UsageException e)
@@ -69,14 +76,19 @@ public static class BenchmarkRunner
         }
         finally
         {
-            AppProcess.KillAll();
             ServerProcess.KillAll();
         }
 
         void Cancel(PosixSignalContext context)
         {
-            context.Cancel = true; // let the finally blocks stop the app and delete its folder
-            if (!cts.IsCancellationRequested) Console.Error.WriteLine($"{context.Signal}: stopping…");
+            if (cts.IsCancellationRequested)
+            {
+                // A second Ctrl-C: the clean-up is taking too long. Let the process end; ProcessExit still stops every server.
+                Console.Error.WriteLine($"{context.Signal} again: exiting now.");
+                return;
+            }
+            context.Cancel = true; // let the finally blocks stop the servers and delete their folders
+            Console.Error.WriteLine($"{context.Signal}: stopping… (again to exit at once)");
             cts.Cancel();
         }
     }

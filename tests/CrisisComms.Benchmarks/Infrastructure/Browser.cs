@@ -18,10 +18,10 @@ public sealed class Browser : IAsyncDisposable
 
     public string Version => _browser.Version;
 
-    public static async Task<Browser> LaunchAsync()
+    /// <summary>Starts headless Chromium; installs Debian's chromium package first when it is missing and this is root.</summary>
+    public static async Task<Browser> LaunchAsync(CancellationToken ct = default)
     {
-        if (!File.Exists(ExecutablePath))
-            throw new UsageException($"{ExecutablePath} is missing: install Debian's chromium package (`sudo apt-get install -y chromium`).");
+        await DebianPackage.EnsureInstalledAsync("chromium", ExecutablePath, () => File.Exists(ExecutablePath) ? ExecutablePath : null, ct);
         var playwright = await Playwright.CreateAsync();
         try
         {

@@ -16,3 +16,15 @@ public sealed record Distribution(int Count, double Min, double P50, double P95,
         return sorted[Math.Clamp(rank, 1, sorted.Length) - 1];
     }
 }
+
+/// <summary>Min, median and max of a few values (per-round figures).</summary>
+public sealed record Spread(int Count, double Min, double Median, double Max)
+{
+    public static Spread? Of(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        if (sorted.Length == 0) return null;
+        var mid = sorted.Length / 2;
+        return new Spread(sorted.Length, sorted[0], sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2, sorted[^1]);
+    }
+}

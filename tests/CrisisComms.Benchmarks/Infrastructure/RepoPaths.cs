@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace CrisisComms.Benchmarks;
 
 /// <summary>Finding the repository and the app's build output.</summary>
@@ -15,8 +17,9 @@ public static class RepoPaths
     }
 
     /// <summary>
-    /// The app to start: <paramref name="explicitPath"/> when given, else the newer of the Release and Debug
-    /// builds of src/CrisisComms.Web (Release wins a tie).
+    /// The app to start: <paramref name="explicitPath"/> when given; else the build of src/CrisisComms.Web in this
+    /// program's own configuration (the project reference builds it with this program, so <c>dotnet run -c Release</c>
+    /// always starts a fresh Release build); else the newer of its Release and Debug builds.
     /// </summary>
     public static string FindAppDll(string repoRoot, string? explicitPath)
     {
@@ -26,8 +29,11 @@ public static class RepoPaths
             if (!File.Exists(full)) throw new UsageException($"--app {explicitPath}: no such file.");
             return full;
         }
+        string Build(string configuration) => Path.Combine(repoRoot, "src", "CrisisComms.Web", "bin", configuration, "net10.0", "CrisisComms.Web.dll");
+        var own = typeof(RepoPaths).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration;
+        if (own is not null && File.Exists(Build(own))) return Build(own);
         var candidates = new[] { "Release", "Debug" }
-            .Select(c => Path.Combine(repoRoot, "src", "CrisisComms.Web", "bin", c, "net10.0", "CrisisComms.Web.dll"))
+            .Select(Build)
             .Where(File.Exists)
             .Select(p => (Path: p, Written: File.GetLastWriteTimeUtc(p)))
             .ToList();

@@ -18,6 +18,17 @@ public static class StaticFileServer
     public static IReadOnlyList<string> Arguments(string root, Uri url) =>
         [typeof(StaticFileServer).Assembly.Location, Command, "--root", root, "--urls", url.ToString().TrimEnd('/')];
 
+    /// <summary>
+    /// Starts it as its own process serving <paramref name="root"/> on <paramref name="url"/>, with Server GC like the
+    /// app (the Web SDK's default), and waits until <c>/</c> answers 200.
+    /// </summary>
+    public static Task<ServerProcess> StartAsync(string root, Uri url, string logPath, CancellationToken ct, TimeSpan? pollInterval = null) =>
+        ServerProcess.StartAsync(new ServerProcess.StartInfo("the static-file server", "dotnet", Arguments(root, url), url, logPath, ReadyPath: "", TimeSpan.FromSeconds(60))
+        {
+            Environment = new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" },
+            PollInterval = pollInterval ?? TimeSpan.FromMilliseconds(100),
+        }, ct);
+
     public static async Task<int> RunAsync(string[] args)
     {
         var options = new ArgReader(args);

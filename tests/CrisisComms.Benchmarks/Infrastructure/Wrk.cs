@@ -14,22 +14,8 @@ public static partial class Wrk
     public const string Package = "wrk";
 
     /// <summary>The wrk executable; installs the Debian package when it is missing and this process is root.</summary>
-    public static async Task<string> EnsureInstalledAsync(CancellationToken ct)
-    {
-        if (Find() is { } found) return found;
-        if (!IsRoot())
-            throw new InvalidOperationException($"wrk is not installed. Install the Debian package \"{Package}\" (sudo apt-get install -y {Package}) and run again.");
-        Console.Error.WriteLine($"wrk is not installed; apt-get install -y {Package}…");
-        var (code, output) = await RunToEndAsync("apt-get", ["install", "-y", Package], ct);
-        if (code != 0)
-        {
-            Console.Error.WriteLine("apt-get install failed; apt-get update, then once more…");
-            await RunToEndAsync("apt-get", ["update"], ct);
-            (code, output) = await RunToEndAsync("apt-get", ["install", "-y", Package], ct);
-        }
-        return Find() ?? throw new InvalidOperationException(
-            $"Could not install the Debian package \"{Package}\" (apt-get exit code {code}). Install it by hand. Last output:\n{Last(output, 1500)}");
-    }
+    public static Task<string> EnsureInstalledAsync(CancellationToken ct) =>
+        DebianPackage.EnsureInstalledAsync(Package, "wrk", Find, ct);
 
     /// <summary>The first line of <c>wrk -v</c>, e.g. "wrk 4.1.0 [epoll] Copyright (C) 2012 Will Glozer".</summary>
     public static async Task<string> VersionAsync(string wrk, CancellationToken ct)
@@ -153,8 +139,6 @@ public static partial class Wrk
         }
         return null;
     }
-
-    private static bool IsRoot() => string.Equals(Environment.UserName, "root", StringComparison.Ordinal);
 
     private static string Last(string text, int chars) => text.Length <= chars ? text : "…" + text[^chars..];
 
