@@ -34,6 +34,7 @@ public sealed class CircuitMemoryBenchmark : IBenchmark
           --path <path>         the staff page measured (default /dashboard; e.g. /dashboard/profile for the staff shell alone)
           --circuits <n>        pages opened per round (default 20; --quick: 5)
           --rounds <n>          rounds per side: open N, measure, close them all; sides alternate first (default 3; --quick: 1)
+          --warmup-rounds <n>   unmeasured rounds first, so that pools and caches have grown to N open pages (default 1; --quick: 0)
           --reads <n>           managed-memory reads (each after a full GC) before and after; the smallest counts (default 3)
           --settle <s>          pause after the last circuit connected, before reading (default 3)
           --hold <s>            investigation: keep the app's pages open this long after each app round's reads, so a heap
@@ -49,6 +50,7 @@ public sealed class CircuitMemoryBenchmark : IBenchmark
         var settings = new CircuitMemorySettings(
             Circuits: args.Int("circuits", quick ? 5 : 20, 1, 500),
             Rounds: args.Int("rounds", quick ? 1 : 3, 1, 50),
+            WarmupRounds: args.Int("warmup-rounds", quick ? 0 : 1, 0, 10),
             Reads: args.Int("reads", 3, 1, 20),
             SettleSeconds: args.Int("settle", 3, 0, 600),
             HoldSeconds: args.Int("hold", 0, 0, 3600),
@@ -136,8 +138,10 @@ public sealed class CircuitMemoryBenchmark : IBenchmark
             log($"other programs used {Pct(othersBefore)} of the machine in the 2 s before the rounds");
 
             // 3. Rounds: before (min of reads) → open N → all connected → settle → after (min of reads) → close all.
+            // Warm-up rounds (numbered 0 and below) go through the same steps unmeasured: the first time N pages are open
+            // the server's buffer pools and caches grow, and that growth is not memory per circuit.
             var rounds = new List<MemoryRound>();
-            for (var round = 1; round <= settings.Rounds; round++)
+            for (var round = 1 - settings.WarmupRounds; round <= settings.Rounds; round++)
             {
                 string[] order = round % 2 == 1 ? ["app", "counter"] : ["counter", "app"];
                 foreach (var key in order)
@@ -157,8 +161,8 @@ public sealed class CircuitMemoryBenchmark : IBenchmark
                         var after = await MinReadAsync(side, settings.Reads);
                         var end = CpuSample.Take();
                         var r = new MemoryRound(key, round, settings.Circuits, before.Min, before.All, after.Min, after.All, counts, openSeconds, CpuSample.OthersPercent(start, end));
-                        rounds.Add(r);
-                        log(Inv($"round {round}/{settings.Rounds} {side.Name}: {r.PerCircuitKb:0} KB per circuit ({before.Min / 1048576.0:0.0} → {after.Min / 1048576.0:0.0} MB for {settings.Circuits}){(counts is null ? "" : Inv($", circuits open {counts.Open} / connected {counts.Connected}"))}, other programs {Pct(r.OthersCpuPercent)}"));
+                        if (round >= 1) rounds.Add(r);
+                        log(Inv($"{(round >= 1 ? $"round {round}/{settings.Rounds}" : "warm-up round (not counted)")} {side.Name}: {r.PerCircuitKb:0} KB per circuit ({before.Min / 1048576.0:0.0} → {after.Min / 1048576.0:0.0} MB for {settings.Circuits}){(counts is null ? "" : Inv($", circuits open {counts.Open} / connected {counts.Connected}"))}, other programs {Pct(r.OthersCpuPercent)}"));
                         if (settings.HoldSeconds > 0 && key == "app")
                         {
                             log(Inv($"holding {settings.Circuits} + 1 pages open for {settings.HoldSeconds} s (app pid {app.ProcessId})"));
@@ -287,7 +291,7 @@ public sealed class CircuitMemoryBenchmark : IBenchmark
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }
 
-public sealed record CircuitMemorySettings(int Circuits, int Rounds, int Reads, int SettleSeconds, int HoldSeconds, double BusyThresholdPercent, bool Quick);
+public sealed record CircuitMemorySettings(int Circuits, int Rounds, int WarmupRounds, int Reads, int SettleSeconds, int HoldSeconds, double BusyThresholdPercent, bool Quick);
 
 /// <summary>A server measured: app or counter.</summary>
 public sealed record MemorySide(string Key, string Name, string Description);

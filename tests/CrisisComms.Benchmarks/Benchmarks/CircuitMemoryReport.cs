@@ -28,8 +28,6 @@ public sealed record CircuitMemoryReport(
 
     public bool TargetMet => AppKb <= CircuitMemoryBenchmark.TargetKb;
 
-    public bool RatioToCounterMet => RatioToCounter <= CircuitMemoryBenchmark.TargetFactor;
-
     public double? MaxOthersCpuPercent => Rounds.Max(r => r.OthersCpuPercent);
 
     /// <summary>
@@ -53,8 +51,8 @@ public sealed record CircuitMemoryReport(
         [
             new("circuit-memory", Inv($"managed memory per `{Path}` circuit"), "KB", AppKb, "Blazor template `/counter` circuit", CounterKb,
                 Of("app"), Spread.Of(ratios),
-                Inv($"≤ {CircuitMemoryBenchmark.TargetKb:0} KB and ratio ≤ {CircuitMemoryBenchmark.TargetFactor:0.0}×"),
-                AppKb is null ? null : TargetMet && RatioToCounterMet,
+                Inv($"≤ {CircuitMemoryBenchmark.TargetKb:0} KB ({CircuitMemoryBenchmark.TargetFactor:0.0}× Microsoft's figure)"),
+                AppKb is null ? null : TargetMet,
                 Inv($"Microsoft's Hello-World figure: ~{CircuitMemoryBenchmark.MicrosoftHelloWorldKb:0} KB")),
         ];
     }
@@ -73,7 +71,7 @@ public sealed record CircuitMemoryReport(
         template = Template,
         browser = $"Chromium {BrowserVersion} (headless, {Browser.ExecutablePath})",
         settings = Settings,
-        target = new { microsoftHelloWorldKb = CircuitMemoryBenchmark.MicrosoftHelloWorldKb, atMostKb = CircuitMemoryBenchmark.TargetKb, ratioToCounterAtMost = CircuitMemoryBenchmark.TargetFactor },
+        target = new { microsoftHelloWorldKb = CircuitMemoryBenchmark.MicrosoftHelloWorldKb, atMostKb = CircuitMemoryBenchmark.TargetKb },
         result = new
         {
             dashboardKbPerCircuit = Of("app"),
@@ -81,7 +79,6 @@ public sealed record CircuitMemoryReport(
             ratioToCounter = RatioToCounter,
             ratioToMicrosoft250Kb = RatioToMicrosoft,
             targetMet = TargetMet,
-            ratioToCounterMet = RatioToCounterMet,
             measurementProblems = MeasurementProblems,
         },
         sides = Sides,
@@ -98,7 +95,7 @@ public sealed record CircuitMemoryReport(
         var s = Settings;
         md.AppendLine(Inv($"## Memory per {(Path == "/dashboard" ? "dashboard" : $"`{Path}`")} circuit — {StartedAt:yyyy-MM-dd HH:mm:ss} UTC"));
         md.AppendLine();
-        md.AppendLine(Inv($"Managed memory (`GC.GetTotalMemory(forceFullCollection: true)`, the smallest of {s.Reads} reads) before and after opening {s.Circuits} pages in headless Chromium, each its own browser context and so its own circuit, divided by {s.Circuits}. The app reports it through `GET /api/staff/v1/diagnostics?collect=true` and is checked to count every circuit connected; the Counter template through the one endpoint added to it. One warm-up page per server stays open throughout. {s.Rounds} round(s) per server (open, measure, close all), the order alternating; medians over the rounds.{(s.Quick ? " **Quick mode (harness check).**" : "")}"));
+        md.AppendLine(Inv($"Managed memory (`GC.GetTotalMemory(forceFullCollection: true)`, the smallest of {s.Reads} reads) before and after opening {s.Circuits} pages in headless Chromium, each its own browser context and so its own circuit, divided by {s.Circuits}. The app reports it through `GET /api/staff/v1/diagnostics?collect=true` and is checked to count every circuit connected; the Counter template through the one endpoint added to it. One warm-up page per server stays open throughout. {s.WarmupRounds} unmeasured warm-up round(s), then {s.Rounds} round(s) per server (open, measure, close all: each page first leaves for about:blank, as a closed tab does, so its circuit ends at once), the order alternating; medians over the rounds.{(s.Quick ? " **Quick mode (harness check).**" : "")}"));
         md.AppendLine();
         md.AppendLine("| server | per circuit, KB (median) | min | max | rounds |");
         md.AppendLine("|---|--:|--:|--:|--:|");
@@ -112,7 +109,8 @@ public sealed record CircuitMemoryReport(
         md.AppendLine("| check | measured | target | result |");
         md.AppendLine("|---|--:|--:|---|");
         md.AppendLine(Inv($"| {(Path == "/dashboard" ? "dashboard" : $"`{Path}`")} circuit, KB | {Kb(AppKb)} KB ({X(RatioToMicrosoft)} of 250 KB) | ≤ {CircuitMemoryBenchmark.TargetKb:0} KB ({CircuitMemoryBenchmark.TargetFactor:0.0}× 250 KB) | {Verdict(TargetMet)} |"));
-        md.AppendLine(Inv($"| {(Path == "/dashboard" ? "dashboard" : $"`{Path}`")} ÷ Counter template, measured in this run | {X(RatioToCounter)} | ≤ {CircuitMemoryBenchmark.TargetFactor:0.0}× | {Verdict(RatioToCounterMet)} |"));
+        // The issue's target is against Microsoft's published figure; the template measured here is the same-run baseline.
+        md.AppendLine(Inv($"| {(Path == "/dashboard" ? "dashboard" : $"`{Path}`")} ÷ Counter template, measured in this run | {X(RatioToCounter)} | (baseline, no target) | |"));
         md.AppendLine();
         md.AppendLine("Per round (KB per circuit · managed MB before → after · other programs' CPU):");
         md.AppendLine();

@@ -89,6 +89,11 @@ public sealed class Browser : IAsyncDisposable
     /// <summary>Closes a page's whole context (its circuit's connection goes with it).</summary>
     public static async Task CloseAsync(IPage page)
     {
+        // Leave the page first, as a user closing the tab does: blazor.web.js sends its disconnect beacon on pagehide,
+        // and the server ends the circuit at once. Closing the context alone drops the socket, and the server keeps the
+        // circuit as "disconnected" for minutes in case it reconnects; a next measurement would count it.
+        try { await page.GotoAsync("about:blank", new PageGotoOptions { Timeout = 10_000 }); }
+        catch (PlaywrightException) { } // closing anyway
         try { await page.Context.CloseAsync(); }
         catch (PlaywrightException) { } // already gone
     }
