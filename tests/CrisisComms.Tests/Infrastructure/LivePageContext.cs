@@ -49,6 +49,7 @@ public abstract class LivePageContext : BunitContext, IAsyncLifetime
         auth.SetAuthorized(principal.Identity!.Name!);
         auth.SetRoles(roles);
         auth.SetClaims(principal.Claims.Where(c => c.Type != ClaimTypes.Name && c.Type != ClaimTypes.Role).ToArray());
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true)); // as in a live circuit (DocumentTitle asks)
         Render<MudPopoverProvider>();
     }
 

@@ -44,12 +44,18 @@ public static class PublishingExtensions
         return services;
     }
 
+    private static readonly Lock GlobalFiltersLock = new();
+
     /// <summary>The read-only, admin-only Hangfire dashboard at /hangfire, and the staff API for publishing.</summary>
     public static IEndpointRouteBuilder MapPublishing(this WebApplication app)
     {
-        // Retries within seconds (Publishing:RetryDelaysSeconds), not Hangfire's default hours.
-        GlobalJobFilters.Filters.Remove(typeof(AutomaticRetryAttribute));
-        GlobalJobFilters.Filters.Add(app.Services.GetRequiredService<RetryFilter>().Attribute);
+        // Retries within seconds (Publishing:RetryDelaysSeconds), not Hangfire's default hours. Hangfire's filter list is
+        // a static, unsynchronised List: hosts starting side by side in one process (the tests) would corrupt it.
+        lock (GlobalFiltersLock)
+        {
+            GlobalJobFilters.Filters.Remove(typeof(AutomaticRetryAttribute));
+            GlobalJobFilters.Filters.Add(app.Services.GetRequiredService<RetryFilter>().Attribute);
+        }
 
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {

@@ -189,6 +189,7 @@ public sealed class DashboardHomeTests : BunitContext, IClassFixture<AppFactory>
         auth.SetAuthorized(principal.Identity!.Name!);
         auth.SetRoles(roles);
         auth.SetClaims(principal.Claims.Where(c => c.Type != ClaimTypes.Name && c.Type != ClaimTypes.Role).ToArray());
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true)); // as in a live circuit (DocumentTitle asks)
         var page = Render<DashboardHome>();
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=dash-activity]")), Wait);
         Assert.NotEmpty(page.FindAll("[data-testid=dash-incidents]"));

@@ -105,6 +105,7 @@ public sealed class CorrectionEditorTests : BunitContext, IClassFixture<AppFacto
         auth.SetAuthorized(principal.Identity!.Name!);
         auth.SetRoles(role);
         auth.SetClaims(principal.Claims.Where(c => c.Type != ClaimTypes.Name && c.Type != ClaimTypes.Role).ToArray());
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true)); // as in a live circuit (DocumentTitle asks)
         Render<MudPopoverProvider>();
     }
 

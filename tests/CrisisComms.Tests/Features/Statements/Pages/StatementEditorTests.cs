@@ -115,6 +115,7 @@ public sealed class StatementEditorTests : BunitContext, IClassFixture<AppFactor
         auth.SetAuthorized(principal.Identity!.Name!);
         auth.SetRoles(StaffRoles.Author);
         auth.SetClaims(principal.Claims.Where(c => c.Type != ClaimTypes.Name && c.Type != ClaimTypes.Role).ToArray());
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true)); // as in a live circuit (DocumentTitle asks)
         Render<MudPopoverProvider>();
         var editor = Render<StatementEditor>(p => p.Add(e => e.Id, id));
         editor.WaitForAssertion(() => Assert.NotEmpty(editor.FindAll("[data-testid=preview]")), Wait);
