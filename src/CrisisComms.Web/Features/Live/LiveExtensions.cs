@@ -13,6 +13,8 @@ public static class LiveExtensions
         services.AddHostedService<ChangesHubRelay>();
         services.AddSignalR();
         services.AddScoped<LiveRefreshGate>();
+        services.AddScoped<CircuitConnection>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitConnectionHandler>();
         return services;
     }
 

@@ -7,7 +7,7 @@ public sealed record PresenceEntry(string UserId, string Name, bool Editing, Dat
 
 /// <summary>
 /// Who has which statement open, and who is typing in it. Each open page holds a handle; disposing it
-/// (page closed, circuit gone) removes the entry. Every change goes out on the change feed as
+/// (page closed, circuit gone) removes the entry, and so does a lost connection until it comes back. Every change goes out on the change feed as
 /// "presence.changed", so other pages show it before anyone saves.
 /// </summary>
 public sealed class PresenceTracker(IChangeFeed feed, TimeProvider time)
@@ -39,6 +39,13 @@ public sealed class PresenceTracker(IChangeFeed feed, TimeProvider time)
         Announce(handle.StatementId, handle.UserId, handle.Name, editing ? "started editing" : "stopped editing");
     }
 
+    private void Rejoin(Handle handle, bool editing)
+    {
+        var entries = _open.GetOrAdd(handle.StatementId, _ => new());
+        if (!entries.TryAdd(handle.Key, new PresenceEntry(handle.UserId, handle.Name, editing, time.GetUtcNow()))) return;
+        Announce(handle.StatementId, handle.UserId, handle.Name, editing ? "came back, editing" : "came back");
+    }
+
     private void Leave(Handle handle)
     {
         if (!_open.TryGetValue(handle.StatementId, out var entries) || !entries.TryRemove(handle.Key, out _)) return;
@@ -58,9 +65,24 @@ public sealed class PresenceTracker(IChangeFeed feed, TimeProvider time)
         internal string UserId { get; } = userId;
         internal string Name { get; } = name;
 
+        private int _away;
+        private bool _editing;
+
         public void SetEditing(bool editing)
         {
-            if (Volatile.Read(ref _disposed) == 0) tracker.Update(this, editing);
+            _editing = editing;
+            if (Volatile.Read(ref _disposed) == 0 && Volatile.Read(ref _away) == 0) tracker.Update(this, editing);
+        }
+
+        /// <summary>
+        /// The page's browser lost its connection (<see cref="CircuitConnection"/>): others stop seeing this person
+        /// until it comes back, rather than for the minutes the server keeps a disconnected circuit.
+        /// </summary>
+        public void SetConnected(bool connected)
+        {
+            if (Volatile.Read(ref _disposed) != 0) return;
+            if (!connected && Interlocked.Exchange(ref _away, 1) == 0) tracker.Leave(this);
+            else if (connected && Interlocked.Exchange(ref _away, 0) == 1) tracker.Rejoin(this, _editing);
         }
 
         public void Dispose()

@@ -61,4 +61,55 @@ public sealed class PresenceTrackerTests
         Assert.All(events, e => { Assert.True(e.IsPresence); Assert.Equal(_statement, e.StatementId); Assert.Equal("alex", e.ActorId); });
         Assert.Equal(["Alex Author opened it", "Alex Author started editing", "Alex Author closed it"], events.Select(e => e.Summary));
     }
+
+    [Fact]
+    public void Someone_whose_connection_drops_is_not_shown_until_it_comes_back_editing_as_they_left_it()
+    {
+        using var sam = _presence.Join(_statement, "sam", "Sam Reviewer");
+        using var alex = _presence.Join(_statement, "alex", "Alex Author");
+        alex.SetEditing(true);
+
+        alex.SetConnected(false);
+        Assert.Empty(_presence.Others(_statement, "sam"));
+        alex.SetEditing(false); // typed offline: still not shown
+        alex.SetEditing(true);
+        alex.SetConnected(false); // twice is harmless
+        Assert.Empty(_presence.Others(_statement, "sam"));
+
+        alex.SetConnected(true);
+        var back = Assert.Single(_presence.Others(_statement, "sam"));
+        Assert.Equal("Alex Author", back.Name);
+        Assert.True(back.Editing);
+
+        alex.SetConnected(true); // already back: one entry, not two
+        Assert.Single(_presence.Others(_statement, "sam"));
+    }
+
+    [Fact]
+    public void A_page_closed_while_disconnected_stays_gone_when_its_connection_events_arrive_late()
+    {
+        using var sam = _presence.Join(_statement, "sam", "Sam Reviewer");
+        var alex = _presence.Join(_statement, "alex", "Alex Author");
+        alex.SetConnected(false);
+        alex.Dispose();
+        alex.SetConnected(true);
+        Assert.Empty(_presence.Others(_statement, "sam"));
+    }
+
+    [Fact]
+    public void The_circuit_handler_reports_connection_down_and_up_once_each()
+    {
+        var connection = new CircuitConnection();
+        var handler = new CircuitConnectionHandler(connection);
+        var seen = new List<bool>();
+        connection.Changed += seen.Add;
+
+        handler.OnConnectionDownAsync(null!, CancellationToken.None);
+        handler.OnConnectionDownAsync(null!, CancellationToken.None);
+        Assert.False(connection.IsUp);
+        handler.OnConnectionUpAsync(null!, CancellationToken.None);
+
+        Assert.True(connection.IsUp);
+        Assert.Equal([false, true], seen);
+    }
 }
