@@ -8,34 +8,55 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CrisisComms.Tests.Infrastructure;
 
 /// <summary>
-/// The whole app in memory on its embedded SQLite, with a fresh data folder and the demo accounts.
+/// The whole app in memory with a fresh data folder and the demo accounts, on its embedded SQLite — or on a
+/// database of its own in the test PostgreSQL server (<see cref="OnPostgres"/>, <see cref="PostgresAppFactory"/>).
 /// Settings can be overridden per factory (rate limits, lockout, a bad value for validation tests).
 /// </summary>
-public sealed class AppFactory : WebApplicationFactory<Program>
+/// <remarks>
+/// The environment variable <c>CRISISCOMMS_TEST_DATABASE=postgres</c> puts every plain <c>AppFactory</c> on PostgreSQL
+/// too, so the whole integration suite can be run on either provider (a factory whose test sets Database:Provider
+/// itself keeps it).
+/// </remarks>
+public class AppFactory : WebApplicationFactory<Program>
 {
     public const string DemoPassword = "Demo-Password-1";
 
+    /// <summary>"postgres" runs every <c>AppFactory</c> on PostgreSQL; unset or "sqlite", on SQLite.</summary>
+    public const string DatabaseVariable = "CRISISCOMMS_TEST_DATABASE";
+
     private readonly Dictionary<string, string?> _settings;
+    private string? _postgresConnectionString;
+
+    /// <summary>True when this app runs on the test PostgreSQL server.</summary>
+    public bool IsPostgres { get; }
+
+    /// <summary>The database the app uses when <see cref="IsPostgres"/> (created when the app starts).</summary>
+    public string? PostgresConnectionString => _postgresConnectionString;
 
     /// <summary>When set, the app's clock: tests move time with <c>Clock.Advance</c>.</summary>
     public Microsoft.Extensions.Time.Testing.FakeTimeProvider? Clock { get; private init; }
 
     /// <summary>An app whose TimeProvider is a fake clock starting at <paramref name="start"/>.</summary>
-    public static AppFactory WithFakeClock(DateTimeOffset start, IDictionary<string, string?>? settings = null) =>
-        new(settings ?? new Dictionary<string, string?>()) { Clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(start) };
+    public static AppFactory WithFakeClock(DateTimeOffset start, IDictionary<string, string?>? settings = null, bool? postgres = null) =>
+        new(settings ?? new Dictionary<string, string?>(), postgres) { Clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(start) };
+
+    /// <summary>An app on a new database in the test PostgreSQL server (started on first use; a missing server fails the test).</summary>
+    public static AppFactory OnPostgres(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
+        new(settings ?? new Dictionary<string, string?>(), postgres: true) { TestServices = services };
 
     /// <summary>Extra service registrations applied after the app's own (test doubles, interceptors).</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "crisiscomms-tests", Guid.NewGuid().ToString("n"));
 
-    public AppFactory() : this(new Dictionary<string, string?>()) { }
+    public AppFactory() : this(new Dictionary<string, string?>(), postgres: null) { }
 
     /// <summary>An app with some settings overridden.</summary>
     public static AppFactory With(IDictionary<string, string?> settings, Action<IServiceCollection>? services = null) =>
-        new(settings) { TestServices = services };
+        new(settings, postgres: null) { TestServices = services };
 
-    private AppFactory(IDictionary<string, string?> settings)
+    /// <param name="postgres">true: PostgreSQL; false: SQLite; null: as <see cref="DatabaseVariable"/> says.</param>
+    protected AppFactory(IDictionary<string, string?> settings, bool? postgres)
     {
         _settings = new Dictionary<string, string?>
         {
@@ -47,11 +68,19 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["StatusPage:RateLimit:PermitLimit"] = "100000",
         };
         foreach (var (k, v) in settings) _settings[k] = v;
+        IsPostgres = postgres ?? (!_settings.ContainsKey("Database:Provider") && PostgresByDefault);
+        if (IsPostgres) _settings["Database:Provider"] = "Postgres";
     }
+
+    private static bool PostgresByDefault =>
+        string.Equals(Environment.GetEnvironmentVariable(DatabaseVariable), "postgres", StringComparison.OrdinalIgnoreCase);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+        // The database is made when the app first starts, so a factory that is never used costs nothing.
+        if (IsPostgres && !_settings.ContainsKey("Database:ConnectionString"))
+            builder.UseSetting("Database:ConnectionString", _postgresConnectionString ??= PostgresServer.Shared.CreateDatabase());
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         if (Clock is { } clock)
             builder.ConfigureServices(services =>
@@ -115,6 +144,11 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
+            if (_postgresConnectionString is { } database)
+            {
+                // The server is thrown away at the end of the run anyway; a failed drop only costs disk until then.
+                try { PostgresServer.Shared.DropDatabase(database); } catch (Npgsql.NpgsqlException) { }
+            }
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
@@ -124,3 +158,6 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     public sealed record TokenBody(string Token, DateTimeOffset ExpiresAt);
 }
+
+/// <summary>An <see cref="AppFactory"/> on PostgreSQL, for <c>IClassFixture&lt;PostgresAppFactory&gt;</c>: one database per test class.</summary>
+public sealed class PostgresAppFactory() : AppFactory(new Dictionary<string, string?>(), postgres: true);

@@ -11,6 +11,7 @@ public sealed class OptionsValidationTests
     [InlineData("Auth:MaxFailedAccessAttempts", "0", "Auth:MaxFailedAccessAttempts must be between 1 and 100")]
     [InlineData("Auth:LoginRateLimit:PermitLimit", "0", "Auth:LoginRateLimit:PermitLimit must be at least 1")]
     [InlineData("Database:Provider", "Oracle", "Database:Provider \"Oracle\" is not supported")]
+    [InlineData("Database:Provider", "Postgres", "Database:ConnectionString is required when Database:Provider is \"Postgres\"")]
     [InlineData("Storage:DataDirectory", " ", "Storage:DataDirectory must be set")]
     public void Start_up_fails_naming_the_bad_key(string key, string value, string expected)
     {
@@ -20,6 +21,19 @@ public sealed class OptionsValidationTests
 
         Assert.NotNull(error);
         Assert.Contains(expected, Flatten(error));
+    }
+
+    [Fact]
+    public void A_malformed_postgres_connection_string_stops_start_up_naming_the_key_but_not_its_value()
+    {
+        using var app = AppFactory.With(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Postgres",
+            ["Database:ConnectionString"] = "Host=db;Pasword=s3cret-value",
+        });
+        var error = Flatten(Record.Exception(() => app.CreateClient())!);
+        Assert.Contains("Database:ConnectionString is not a valid PostgreSQL connection string", error);
+        Assert.DoesNotContain("s3cret-value", error);
     }
 
     [Fact]

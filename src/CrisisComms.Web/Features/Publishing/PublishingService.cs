@@ -227,7 +227,7 @@ public sealed class PublishingService(
             audit.Record(AuditActor.System, "statement.publish-failed", "statement", statementId.ToString(), $"Publishing failed and will be retried: {error}");
             await db.SaveChangesAsync();
         }
-        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
         {
             logger.LogWarning(e, "Could not record the failed publish of {StatementId} in the audit trail", statementId);
             db.ChangeTracker.Clear();

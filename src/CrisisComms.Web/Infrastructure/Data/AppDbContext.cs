@@ -10,10 +10,18 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace CrisisComms.Web.Infrastructure.Data;
 
-/// <summary>The one database: Identity tables plus the product's own.</summary>
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
-    : IdentityDbContext<ApplicationUser>(options)
+/// <summary>
+/// The one database: Identity tables plus the product's own. This type is the SQLite context (its migrations
+/// are in Migrations/); <see cref="PostgresAppDbContext"/> is the same model with PostgreSQL's own migrations.
+/// Services always ask for <c>AppDbContext</c> and get whichever Database:Provider chose.
+/// </summary>
+public class AppDbContext : IdentityDbContext<ApplicationUser>
 {
+    public AppDbContext(DbContextOptions<AppDbContext> options) : base(options) { }
+
+    /// <summary>For a provider's own subclass, whose type keys its own migrations.</summary>
+    protected AppDbContext(DbContextOptions options) : base(options) { }
+
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<AuditHead> AuditHeads => Set<AuditHead>();
     public DbSet<Incident> Incidents => Set<Incident>();
@@ -217,6 +225,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     {
         // SQLite cannot compare or ORDER BY DateTimeOffset. Every time is stored as UTC ticks
         // (an integer), which sorts correctly; values are always UTC in this product anyway.
+        // PostgreSQL keeps the same bigint ticks rather than timestamptz, on purpose: timestamptz holds
+        // microseconds, .NET times hold 100 ns ticks, so a time would not read back equal to what was
+        // written — and audit hashes cover At.UtcTicks, so every entry written at a non-whole microsecond
+        // would then fail verification. Ticks keep times exact, ordering and ranges identical on both
+        // providers, and one model for both. (Reading them in psql: to_timestamp(col / 1e7 - 62135596800).)
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
         configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
     }

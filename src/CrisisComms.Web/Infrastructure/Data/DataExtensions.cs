@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CrisisComms.Web.Infrastructure.Data;
@@ -17,7 +18,11 @@ public sealed class DataPaths(IOptions<StorageOptions> storage, IHostEnvironment
 
 public static class DataExtensions
 {
-    /// <summary>The database (SQLite in the data folder unless Database:ConnectionString says otherwise) and data-protection keys beside it.</summary>
+    /// <summary>
+    /// The database — SQLite in the data folder (the default) or PostgreSQL, as Database:Provider says — and
+    /// data-protection keys in the data folder. Services ask for <see cref="AppDbContext"/>; on PostgreSQL that is a
+    /// <see cref="PostgresAppDbContext"/>, the same model with its own migrations.
+    /// </summary>
     public static IServiceCollection AddAppData(this IServiceCollection services)
     {
         services.AddValidatedOptions<StorageOptions>();
@@ -27,11 +32,23 @@ public static class DataExtensions
 
         services.AddDbContext<AppDbContext>((sp, options) =>
         {
-            var db = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            var db = Database(sp);
             var paths = sp.GetRequiredService<DataPaths>();
             options.UseSqlite(string.IsNullOrWhiteSpace(db.ConnectionString) ? SqliteConnectionString(paths.DatabaseFile) : db.ConnectionString);
-            options.AddInterceptors(sp.GetRequiredService<DbCommandCounter>(), sp.GetRequiredService<Features.Live.ChangeFeedInterceptor>());
+            AddInterceptors(sp, options);
         });
+        // No retrying execution strategy: services open their own transactions (audit chain, accounts), which
+        // a retrying strategy refuses; conflicts are settled by concurrency tokens and unique indexes instead.
+        services.AddDbContext<PostgresAppDbContext>((sp, options) =>
+        {
+            options.UseNpgsql(Database(sp).ConnectionString);
+            AddInterceptors(sp, options);
+        });
+        // The provider is read when a context is first needed, not while services are registered: settings a host
+        // (or a test) adds later still count, and a bad Database section fails here with its validation message.
+        services.Replace(ServiceDescriptor.Scoped<AppDbContext>(sp => Database(sp).IsPostgres
+            ? sp.GetRequiredService<PostgresAppDbContext>()
+            : new AppDbContext(sp.GetRequiredService<DbContextOptions<AppDbContext>>())));
 
         // Keys in the data folder so sign-in cookies and tokens survive a restart.
         services.AddDataProtection().SetApplicationName("CrisisComms");
@@ -43,6 +60,11 @@ public static class DataExtensions
         services.AddSingleton(typeof(PerOperation<>));
         return services;
     }
+
+    private static DatabaseOptions Database(IServiceProvider sp) => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+
+    private static void AddInterceptors(IServiceProvider sp, DbContextOptionsBuilder options) =>
+        options.AddInterceptors(sp.GetRequiredService<DbCommandCounter>(), sp.GetRequiredService<Features.Live.ChangeFeedInterceptor>());
 
     public static string SqliteConnectionString(string file) => new SqliteConnectionStringBuilder
     {

@@ -25,17 +25,43 @@ public sealed class DatabaseOptions : ISelfValidatingOptions
     public static string Section => "Database";
 
     public const string Sqlite = "Sqlite";
+    public const string Postgres = "Postgres";
 
-    /// <summary>"Sqlite" (embedded default). PostgreSQL arrives with the scale-out work.</summary>
+    /// <summary>"Sqlite" (embedded default) or "Postgres" (several instances sharing one database).</summary>
     public string Provider { get; set; } = Sqlite;
 
-    /// <summary>Empty: a SQLite file inside Storage:DataDirectory.</summary>
+    /// <summary>SQLite: empty means a file inside Storage:DataDirectory. Postgres: required, an Npgsql connection string.</summary>
     public string? ConnectionString { get; set; }
+
+    public bool IsPostgres => string.Equals(Provider?.Trim(), Postgres, StringComparison.OrdinalIgnoreCase);
 
     public IEnumerable<string> Validate()
     {
-        if (!string.Equals(Provider, Sqlite, StringComparison.OrdinalIgnoreCase))
-            yield return $"Database:Provider \"{Provider}\" is not supported; use \"Sqlite\".";
+        if (!IsPostgres && !string.Equals(Provider?.Trim(), Sqlite, StringComparison.OrdinalIgnoreCase))
+        {
+            yield return $"Database:Provider \"{Provider}\" is not supported; use \"Sqlite\" (embedded, the default) or \"Postgres\".";
+            yield break;
+        }
+        if (!IsPostgres) yield break;
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return "Database:ConnectionString is required when Database:Provider is \"Postgres\" " +
+                "(for example \"Host=db.internal;Database=crisiscomms;Username=crisiscomms;Password=...\"; set it as the environment variable Database__ConnectionString).";
+            yield break;
+        }
+        // Parsed here so a typo stops start-up naming the key. The message names the bad keyword, never a value (it may hold a password).
+        string? problem = null;
+        try
+        {
+            var parsed = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString);
+            if (string.IsNullOrWhiteSpace(parsed.Host)) problem = "it names no Host";
+        }
+        catch (ArgumentException e)
+        {
+            problem = e.Message;
+        }
+        if (problem is not null)
+            yield return $"Database:ConnectionString is not a valid PostgreSQL connection string: {problem}.";
     }
 }
 

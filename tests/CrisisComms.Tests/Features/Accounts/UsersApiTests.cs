@@ -7,7 +7,13 @@ using CrisisComms.Web.Infrastructure.Data;
 namespace CrisisComms.Tests.Features.Accounts;
 
 /// <summary>Account administration through the staff API: roles are checked in the service, on every call, against the database.</summary>
-public sealed class UsersApiTests(AppFactory app) : IClassFixture<AppFactory>
+public sealed class UsersApiTests(AppFactory app) : UsersApiCases(app), IClassFixture<AppFactory>;
+
+/// <summary>The same tests on PostgreSQL: accounts, roles, one user per email.</summary>
+public sealed class UsersApiOnPostgresTests(PostgresAppFactory app) : UsersApiCases(app), IClassFixture<PostgresAppFactory>;
+
+/// <summary>The cases of <see cref="UsersApiTests"/>, run once per database provider.</summary>
+public abstract class UsersApiCases(AppFactory app)
 {
     private const string Password = AppFactory.UserPassword;
 

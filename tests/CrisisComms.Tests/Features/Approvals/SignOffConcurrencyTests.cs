@@ -11,7 +11,13 @@ namespace CrisisComms.Tests.Features.Approvals;
 /// statement ends either approved on the hash both signed, or not approved — never approved on a
 /// hash somebody did not sign. The audit chain stays intact throughout.
 /// </summary>
-public sealed class SignOffConcurrencyTests(AppFactory app) : IClassFixture<AppFactory>
+public sealed class SignOffConcurrencyTests(AppFactory app) : SignOffConcurrencyCases(app), IClassFixture<AppFactory>;
+
+/// <summary>The same races on PostgreSQL, where writers really run at once (SQLite takes one writer at a time).</summary>
+public sealed class SignOffConcurrencyOnPostgresTests(PostgresAppFactory app) : SignOffConcurrencyCases(app), IClassFixture<PostgresAppFactory>;
+
+/// <summary>The cases of <see cref="SignOffConcurrencyTests"/>, run once per database provider.</summary>
+public abstract class SignOffConcurrencyCases(AppFactory app)
 {
     private readonly SignOffScenario _s = new(app);
 

@@ -9,7 +9,13 @@ using CrisisComms.Web.Infrastructure.Api;
 namespace CrisisComms.Tests.Features.Approvals;
 
 /// <summary>Separation of duties and binding approvals to the exact text.</summary>
-public sealed class SignOffRulesTests(AppFactory app) : IClassFixture<AppFactory>
+public sealed class SignOffRulesTests(AppFactory app) : SignOffRulesCases(app), IClassFixture<AppFactory>;
+
+/// <summary>The same tests on PostgreSQL: separation of duties and approvals bound to the hash.</summary>
+public sealed class SignOffRulesOnPostgresTests(PostgresAppFactory app) : SignOffRulesCases(app), IClassFixture<PostgresAppFactory>;
+
+/// <summary>The cases of <see cref="SignOffRulesTests"/>, run once per database provider.</summary>
+public abstract class SignOffRulesCases(AppFactory app)
 {
     private readonly SignOffScenario _s = new(app);
 

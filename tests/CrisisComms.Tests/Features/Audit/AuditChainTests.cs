@@ -7,9 +7,15 @@ using CrisisComms.Web.Infrastructure.Data;
 namespace CrisisComms.Tests.Features.Audit;
 
 /// <summary>Any change, deletion or insertion of an audit row is detected and named. Each test tampers with its own database.</summary>
-public sealed class AuditChainTests : IDisposable
+public sealed class AuditChainTests() : AuditChainCases(new AppFactory());
+
+/// <summary>The same on PostgreSQL: the chain is linked under the head row's lock, and tampering by SQL is named.</summary>
+public sealed class AuditChainOnPostgresTests() : AuditChainCases(AppFactory.OnPostgres());
+
+/// <summary>The cases of <see cref="AuditChainTests"/>, run once per database provider.</summary>
+public abstract class AuditChainCases(AppFactory app) : IDisposable
 {
-    private readonly AppFactory _app = new();
+    private readonly AppFactory _app = app;
 
     [Fact]
     public async Task An_untouched_chain_verifies_through_the_api()
@@ -145,5 +151,9 @@ public sealed class AuditChainTests : IDisposable
 
     private Task SqlAsync(string sql) => _app.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().Database.ExecuteSqlRawAsync(sql));
 
-    public void Dispose() => _app.Dispose();
+    public void Dispose()
+    {
+        _app.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }

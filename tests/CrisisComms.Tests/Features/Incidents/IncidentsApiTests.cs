@@ -5,7 +5,13 @@ using CrisisComms.Tests.Infrastructure;
 namespace CrisisComms.Tests.Features.Incidents;
 
 /// <summary>Incidents and fact sheets through the staff API, with the same rules as the UI.</summary>
-public sealed class IncidentsApiTests(AppFactory app) : IClassFixture<AppFactory>
+public sealed class IncidentsApiTests(AppFactory app) : IncidentsApiCases(app), IClassFixture<AppFactory>;
+
+/// <summary>The same tests on PostgreSQL: slugs, the version token's 409, filters, facts.</summary>
+public sealed class IncidentsApiOnPostgresTests(PostgresAppFactory app) : IncidentsApiCases(app), IClassFixture<PostgresAppFactory>;
+
+/// <summary>The cases of <see cref="IncidentsApiTests"/>, run once per database provider.</summary>
+public abstract class IncidentsApiCases(AppFactory app)
 {
     [Fact]
     public async Task An_author_opens_an_incident_and_gets_a_unique_slug_from_its_title()

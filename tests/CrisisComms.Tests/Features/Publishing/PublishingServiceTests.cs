@@ -14,14 +14,22 @@ namespace CrisisComms.Tests.Features.Publishing;
 /// Scheduling and publishing against a fake clock: never early, at most once, only the approved
 /// text, and whatever fires (timer, Hangfire, a dashboard trigger) the database decides.
 /// </summary>
-public sealed class PublishingServiceTests : IDisposable
+public sealed class PublishingServiceTests() : PublishingServiceCases(postgres: null);
+
+/// <summary>The same on PostgreSQL: the concurrency token and the unique publication index decide there too.</summary>
+public sealed class PublishingServiceOnPostgresTests() : PublishingServiceCases(postgres: true);
+
+/// <summary>The cases of <see cref="PublishingServiceTests"/>, run once per database provider.</summary>
+public abstract class PublishingServiceCases : IDisposable
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 26, 21, 0, 0, TimeSpan.Zero); // 8 am Sydney
-    private readonly AppFactory _app = AppFactory.WithFakeClock(Start);
+    private readonly AppFactory _app;
     private readonly SignOffScenario _s;
 
-    public PublishingServiceTests()
+    /// <param name="postgres">true: PostgreSQL; null: SQLite unless CRISISCOMMS_TEST_DATABASE says otherwise.</param>
+    protected PublishingServiceCases(bool? postgres)
     {
+        _app = AppFactory.WithFakeClock(Start, postgres: postgres);
         _app.CreateRawClient().Dispose();
         _s = new SignOffScenario(_app);
     }
@@ -265,7 +273,11 @@ public sealed class PublishingServiceTests : IDisposable
     private Task<List<Publication>> PublicationsAsync(Guid id) =>
         _s.Scoped(sp => sp.GetRequiredService<AppDbContext>().Publications.AsNoTracking().Where(p => p.StatementId == id).ToListAsync());
 
-    public void Dispose() => _app.Dispose();
+    public void Dispose()
+    {
+        _app.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private readonly record struct FakeClock(Microsoft.Extensions.Time.Testing.FakeTimeProvider Provider)
     {

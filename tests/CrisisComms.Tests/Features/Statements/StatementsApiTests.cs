@@ -5,7 +5,13 @@ using CrisisComms.Tests.Infrastructure;
 namespace CrisisComms.Tests.Features.Statements;
 
 /// <summary>Drafting through the staff API: templates, immutable revisions, conflicts, restore, facts that change underneath.</summary>
-public sealed class StatementsApiTests(AppFactory app) : IClassFixture<AppFactory>
+public sealed class StatementsApiTests(AppFactory app) : StatementsApiCases(app), IClassFixture<AppFactory>;
+
+/// <summary>The same tests on PostgreSQL: revisions, the 409 on a stale or racing save, facts.</summary>
+public sealed class StatementsApiOnPostgresTests(PostgresAppFactory app) : StatementsApiCases(app), IClassFixture<PostgresAppFactory>;
+
+/// <summary>The cases of <see cref="StatementsApiTests"/>, run once per database provider.</summary>
+public abstract class StatementsApiCases(AppFactory app)
 {
     private const string Demo = "customer-data-breach";
 

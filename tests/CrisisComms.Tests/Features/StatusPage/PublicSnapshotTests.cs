@@ -51,7 +51,9 @@ public sealed class PublicSnapshotTests : IAsyncLifetime
     public PublicSnapshotTests()
     {
         _app = AppFactory.With(new Dictionary<string, string?>(),
-            services => services.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(_outage)));
+            // Both context types: the app uses PostgresAppDbContext when the suite runs on PostgreSQL.
+            services => services.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(_outage))
+                .ConfigureDbContext<PostgresAppDbContext>(o => o.AddInterceptors(_outage)));
         _s = new PublicScenario(_app);
     }
 
