@@ -1,16 +1,19 @@
+using CrisisComms.Web.Infrastructure.Api;
 using Microsoft.Net.Http.Headers;
 
 namespace CrisisComms.Web.Components.Theme;
 
 public static class ThemeEndpoints
 {
-    /// <summary>GET /css/theme-light.css and /css/theme-dark.css: public (the sign-in page is themed too), cached for a year per version.</summary>
+    /// <summary>GET /css/theme-light.css and /css/theme-dark.css: no sign-in needed (it is only the palette), cached for a year per version.</summary>
     public static IEndpointRouteBuilder MapThemeStylesheets(this IEndpointRouteBuilder app)
     {
-        app.MapMethods(StaffThemeStylesheet.LightPath, ["GET", "HEAD"], (HttpContext http, StaffThemeStylesheet sheet) => ServeAsync(http, sheet, dark: false))
-            .AllowAnonymous().ExcludeFromDescription();
-        app.MapMethods(StaffThemeStylesheet.DarkPath, ["GET", "HEAD"], (HttpContext http, StaffThemeStylesheet sheet) => ServeAsync(http, sheet, dark: true))
-            .AllowAnonymous().ExcludeFromDescription();
+        foreach (var dark in new[] { false, true })
+        {
+            app.MapMethods(dark ? StaffThemeStylesheet.DarkPath : StaffThemeStylesheet.LightPath, ["GET", "HEAD"],
+                    (HttpContext http, StaffThemeStylesheet sheet) => ServeAsync(http, sheet, dark))
+                .AllowAnonymous().ExcludeFromDescription();
+        }
         return app;
     }
 
@@ -21,8 +24,7 @@ public static class ThemeEndpoints
         var versioned = http.Request.Query["v"] == theme.Version;
         http.Response.Headers.CacheControl = versioned ? "public, max-age=31536000, immutable" : "public, max-age=300";
         http.Response.Headers.ETag = etag.ToString();
-        var ifNoneMatch = http.Request.GetTypedHeaders().IfNoneMatch;
-        if (ifNoneMatch.Any(t => t.Compare(etag, useStrongComparison: false))) return Results.StatusCode(StatusCodes.Status304NotModified);
+        if (EntityTags.Matches(http.Request.Headers.IfNoneMatch, etag)) return Results.StatusCode(StatusCodes.Status304NotModified);
         return Results.Text(theme.Css, "text/css; charset=utf-8");
     }
 }

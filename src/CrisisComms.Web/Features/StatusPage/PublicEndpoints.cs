@@ -84,7 +84,7 @@ public static class PublicEndpoints
         response.Headers.ETag = etag.ToString();
         if (result.LastModified > DateTimeOffset.MinValue) response.Headers.LastModified = HeaderUtilities.FormatDate(result.LastModified);
 
-        if (response.StatusCode == StatusCodes.Status200OK && Matches(http.Request.Headers.IfNoneMatch, etag))
+        if (response.StatusCode == StatusCodes.Status200OK && Infrastructure.Api.EntityTags.Matches(http.Request.Headers.IfNoneMatch, etag))
         {
             response.StatusCode = StatusCodes.Status304NotModified;
             return;
@@ -92,8 +92,4 @@ public static class PublicEndpoints
         response.ContentLength = bytes.Length;
         if (!HttpMethods.IsHead(http.Request.Method)) await response.Body.WriteAsync(bytes, http.RequestAborted);
     }
-
-    private static bool Matches(Microsoft.Extensions.Primitives.StringValues ifNoneMatch, EntityTagHeaderValue etag) =>
-        EntityTagHeaderValue.TryParseList(ifNoneMatch, out var tags)
-        && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(etag, useStrongComparison: false));
 }

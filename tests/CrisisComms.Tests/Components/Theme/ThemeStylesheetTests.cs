@@ -67,6 +67,10 @@ public sealed partial class ThemeStylesheetTests(AppFactory app) : IClassFixture
         var second = await client.SendAsync(again);
         Assert.Equal(HttpStatusCode.NotModified, second.StatusCode);
 
+        using var any = new HttpRequestMessage(HttpMethod.Get, "/css/theme-dark.css");
+        any.Headers.TryAddWithoutValidation("If-None-Match", "*");
+        Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(any)).StatusCode);
+
         using var stale = new HttpRequestMessage(HttpMethod.Get, "/css/theme-dark.css");
         stale.Headers.IfNoneMatch.Add(new EntityTagHeaderValue("\"0000000000000000\""));
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(stale)).StatusCode);
