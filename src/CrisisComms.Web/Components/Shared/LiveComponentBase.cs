@@ -67,8 +67,9 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
                 var key = HighlightKey(change);
                 var generation = ++_generation;
                 _highlighted[key] = generation;
-                StateHasChanged();
+                // The timer starts before the render: whoever sees the highlight may already move the clock on.
                 _ = UnhighlightLaterAsync(key, generation, _life.Token);
+                StateHasChanged();
             });
         }
         catch (ObjectDisposedException)
