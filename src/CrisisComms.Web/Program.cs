@@ -12,6 +12,7 @@ using CrisisComms.Web.Infrastructure.Api;
 using CrisisComms.Web.Infrastructure.Data;
 using CrisisComms.Web.Infrastructure.Health;
 using CrisisComms.Web.Infrastructure.Options;
+using CrisisComms.Web.Infrastructure.ScaleOut;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -20,6 +21,7 @@ builder.Services.AddValidatedOptions<OrganisationOptions>();
 builder.Services.AddValidatedOptions<SeedOptions>();
 builder.Services.AddAppData();
 builder.Services.AddLive();
+builder.Services.AddScaleOut(builder.Configuration);
 builder.Services.AddAudit();
 builder.Services.AddAccounts();
 builder.Services.AddIncidents();

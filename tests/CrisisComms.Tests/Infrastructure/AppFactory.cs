@@ -52,8 +52,8 @@ public class AppFactory : WebApplicationFactory<Program>
     public AppFactory() : this(new Dictionary<string, string?>(), postgres: null) { }
 
     /// <summary>An app with some settings overridden.</summary>
-    public static AppFactory With(IDictionary<string, string?> settings, Action<IServiceCollection>? services = null) =>
-        new(settings, postgres: null) { TestServices = services };
+    public static AppFactory With(IDictionary<string, string?> settings, Action<IServiceCollection>? services = null, bool? postgres = null) =>
+        new(settings, postgres) { TestServices = services };
 
     /// <param name="postgres">true: PostgreSQL; false: SQLite; null: as <see cref="DatabaseVariable"/> says.</param>
     protected AppFactory(IDictionary<string, string?> settings, bool? postgres)

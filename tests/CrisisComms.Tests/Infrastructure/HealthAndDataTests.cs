@@ -1,6 +1,7 @@
 using System.Net;
 using CrisisComms.Web.Features.Audit;
 using CrisisComms.Web.Infrastructure.Data;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace CrisisComms.Tests.Infrastructure;
 
@@ -28,9 +29,8 @@ public abstract class HealthAndDataCases(AppFactory app)
     public async Task The_database_is_the_configured_one_built_by_its_providers_migrations()
     {
         app.CreateRawClient().Dispose();
-        // SQLite lives in the data folder; PostgreSQL lives in its server, and no SQLite file appears beside the keys.
+        // SQLite lives in the data folder; PostgreSQL lives in its server, and no SQLite file appears in the data folder.
         Assert.Equal(!app.IsPostgres, File.Exists(Path.Combine(app.DataDirectory, "crisiscomms.db")));
-        Assert.True(Directory.EnumerateFiles(Path.Combine(app.DataDirectory, "keys")).Any(), "data-protection keys belong in the data folder");
         var (provider, all, applied, pending) = await app.WithScopeAsync(async sp =>
         {
             var db = sp.GetRequiredService<AppDbContext>();
@@ -41,6 +41,47 @@ public abstract class HealthAndDataCases(AppFactory app)
         Assert.NotEmpty(applied);
         Assert.Equal(all, applied);
         Assert.Empty(pending);
+    }
+
+    [Fact]
+    public async Task Data_protection_keys_are_kept_in_the_database_where_every_instance_finds_them()
+    {
+        using var signedIn = await app.ClientForAsync("author@demo.local");
+        var keys = await app.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().DataProtectionKeys.Select(k => k.Xml).ToListAsync());
+        Assert.NotEmpty(keys);
+        Assert.All(keys, xml => Assert.Contains("<key ", xml));
+        Assert.False(Directory.Exists(Path.Combine(app.DataDirectory, "keys")), "no key files in the data folder any more");
+        // A second key ring reading the same database (another instance) opens what this one protected.
+        var protectedText = await app.WithScopeAsync(sp => Task.FromResult(sp.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Protect("statement")));
+        using var appScope = app.Services.CreateScope();
+        var services = new ServiceCollection().AddLogging();
+        services.AddScoped(_ => appScope.ServiceProvider.GetRequiredService<AppDbContext>());
+        services.AddDataProtection().SetApplicationName("CrisisComms").PersistKeysToDbContext<AppDbContext>();
+        using var otherInstance = services.BuildServiceProvider();
+        var other = otherInstance.GetRequiredService<IDataProtectionProvider>();
+        Assert.Equal("statement", other.CreateProtector("test").Unprotect(protectedText));
+    }
+
+    [Fact]
+    public async Task Keys_from_the_old_keys_folder_are_moved_into_the_database_so_sign_ins_survive_the_upgrade()
+    {
+        // A data folder as an earlier version left it: keys as files in <data>/keys, and something protected with them.
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "crisiscomms-tests", Guid.NewGuid().ToString("n"));
+        var keysFolder = Path.Combine(dataDirectory, "keys");
+        var oldRing = DataProtectionProvider.Create(new DirectoryInfo(keysFolder), b => b.SetApplicationName("CrisisComms"));
+        var cookieFromBefore = oldRing.CreateProtector("test").Protect("signed in");
+        try
+        {
+            await using var upgraded = AppFactory.With(new Dictionary<string, string?> { ["Storage:DataDirectory"] = dataDirectory }, postgres: app.IsPostgres);
+            var opened = await upgraded.WithScopeAsync(sp => Task.FromResult(sp.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Unprotect(cookieFromBefore)));
+            Assert.Equal("signed in", opened);
+            var stored = await upgraded.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().DataProtectionKeys.CountAsync());
+            Assert.Equal(Directory.GetFiles(keysFolder, "*.xml").Length, stored);
+        }
+        finally
+        {
+            try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
+        }
     }
 
     [Fact]

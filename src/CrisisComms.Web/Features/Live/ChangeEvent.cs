@@ -12,6 +12,13 @@ public sealed record ChangeEvent(
 {
     public const string PresenceChanged = "presence.changed";
 
+    /// <summary>
+    /// Committed by another instance and brought here by the Redis change feed. Not sent to clients: whatever
+    /// forwards changes across instances by itself (the SignalR backplane) forwards only this instance's own.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool FromOtherInstance { get; init; }
+
     public bool IsAbout(Guid id) => IncidentId == id || StatementId == id || EntityId == id.ToString();
 
     public bool IsAccountChange => Action.StartsWith("account.", StringComparison.Ordinal);

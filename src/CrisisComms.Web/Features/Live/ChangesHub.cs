@@ -31,7 +31,10 @@ public sealed class ChangesHub : Hub
     }
 }
 
-/// <summary>Forwards the change feed to /hubs/changes (presence stays inside the UI).</summary>
+/// <summary>
+/// Forwards this instance's changes to /hubs/changes (presence stays inside the UI). Other instances' changes are
+/// theirs to send: with several instances the SignalR backplane already carries each send to every instance's clients.
+/// </summary>
 public sealed class ChangesHubRelay(IChangeFeed feed, IHubContext<ChangesHub> hub) : IHostedService
 {
     private IDisposable? _subscription;
@@ -40,7 +43,7 @@ public sealed class ChangesHubRelay(IChangeFeed feed, IHubContext<ChangesHub> hu
     {
         _subscription = feed.Subscribe(change =>
         {
-            if (change.IsPresence) return Task.CompletedTask;
+            if (change.IsPresence || change.FromOtherInstance) return Task.CompletedTask;
             var group = change.IsAccountChange || change.Action.StartsWith("auth.", StringComparison.Ordinal) ? ChangesHub.AdminsGroup : ChangesHub.StaffGroup;
             return hub.Clients.Group(group).SendAsync(ChangesHub.ChangeMessage, change);
         });

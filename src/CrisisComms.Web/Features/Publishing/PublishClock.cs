@@ -1,3 +1,4 @@
+using CrisisComms.Web.Features.Live;
 using CrisisComms.Web.Features.Statements;
 using CrisisComms.Web.Infrastructure.Data;
 using Hangfire;
@@ -12,16 +13,28 @@ namespace CrisisComms.Web.Features.Publishing;
 /// millisecond, instead of Hangfire's polling). The same loop sweeps for overdue statements every
 /// Publishing:SweepInterval and at start-up, so work missed while the process was down goes out
 /// as soon as it is back. Every trigger calls the same idempotent publish.
+/// With several instances each one's timer also hears the schedules the others make (on the change feed), so a
+/// statement goes out on time even if the instance that scheduled it is gone; the database lets one of them win.
 /// </summary>
 public sealed class PublishClock(
     IServiceScopeFactory scopes,
     IBackgroundJobClient jobs,
+    JobStorage storage,
+    IChangeFeed feed,
     TimeProvider time,
     IOptions<PublishingOptions> options,
     PublishingHealth health,
     ILogger<PublishClock> logger) : BackgroundService, IPublishTriggers
 {
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+
+    /// <summary>The set of scheduled statements another instance changed: recompute the next due time here too.</summary>
+    private Task OnChangeAsync(ChangeEvent change)
+    {
+        if (change.FromOtherInstance && change.Action is "statement.scheduled" or "statement.rescheduled" or "statement.unscheduled" or "statement.published")
+            Changed();
+        return Task.CompletedTask;
+    }
 
     public void Arm(Guid statementId, Guid revisionId, DateTimeOffset at)
     {
@@ -41,6 +54,7 @@ public sealed class PublishClock(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var otherInstances = feed.Subscribe(OnChangeAsync);
         await StartUpAsync(stoppingToken);
         var opts = options.Value;
         while (!stoppingToken.IsCancellationRequested)
@@ -67,12 +81,14 @@ public sealed class PublishClock(
         }
     }
 
-    /// <summary>Publish what fell due while the process was down, and re-arm Hangfire for the rest (in-memory jobs do not survive a restart).</summary>
+    /// <summary>Publish what fell due while the process was down, and re-arm Hangfire for the rest (in-memory jobs do not survive a restart;
+    /// jobs in PostgreSQL do, and re-arming them on every start of every instance would only pile up duplicates).</summary>
     private async Task StartUpAsync(CancellationToken ct)
     {
         var late = await PublishOverdueAsync(PublishTrigger.Sweep, ct);
         foreach (var p in late)
             logger.LogWarning("Statement {StatementId} was due at {Due:O} while the app was down; published {Late} late", p.StatementId, p.ScheduledFor, TimeSpan.FromMilliseconds(p.LatenessMs));
+        if (storage is not Hangfire.InMemory.InMemoryStorage) return;
         var pending = await WithServiceAsync(async _ =>
         {
             await using var scope = scopes.CreateAsyncScope();

@@ -3,13 +3,16 @@ using CrisisComms.Web.Infrastructure.Options;
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Options;
 
 namespace CrisisComms.Web.Features.Publishing;
 
 public static class PublishingExtensions
 {
-    /// <summary>Publishing, the timer, and Hangfire on in-memory storage (jobs are re-armed from the database on start).</summary>
+    /// <summary>Publishing, the timer, and Hangfire: on in-memory storage with SQLite (one instance; jobs are re-armed from the
+    /// database on start), on PostgreSQL beside the data with Database:Provider=Postgres (shared by every instance).</summary>
     public static IServiceCollection AddPublishing(this IServiceCollection services)
     {
         services.AddValidatedOptions<PublishingOptions>();
@@ -23,9 +26,11 @@ public static class PublishingExtensions
         services.AddSingleton<IPublishTriggers>(sp => sp.GetRequiredService<PublishClock>());
         services.AddHostedService(sp => sp.GetRequiredService<PublishClock>());
 
-        // One storage per app instance (not Hangfire's static JobStorage.Current), so two hosts in one
+        // One storage per app host (not Hangfire's static JobStorage.Current), so two hosts in one
         // process — as in the tests — never run each other's jobs.
-        services.AddSingleton<JobStorage>(_ => new InMemoryStorage(new InMemoryStorageOptions()));
+        services.AddSingleton<JobStorage>(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value is { IsPostgres: true } db
+            ? PostgresJobStorage(db.ConnectionString!)
+            : new InMemoryStorage(new InMemoryStorageOptions()));
         services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
@@ -42,6 +47,26 @@ public static class PublishingExtensions
         });
         services.AddSingleton<RetryFilter>();
         return services;
+    }
+
+    /// <summary>
+    /// Hangfire's tables in the app's PostgreSQL database (schema "hangfire", created on first start). Every instance's
+    /// Hangfire server shares them, and a job is handed to one worker at a time; the publish itself is idempotent, so
+    /// a statement goes out once however many instances try. LISTEN/NOTIFY wakes a waiting worker when a job is
+    /// queued, instead of it polling the queue table every few seconds.
+    /// </summary>
+    internal static PostgreSqlStorage PostgresJobStorage(string connectionString)
+    {
+        var options = new PostgreSqlStorageOptions
+        {
+            EnableLongPolling = true,
+            PrepareSchemaIfNecessary = true,
+            SchemaName = "hangfire",
+            // A worker that died mid-job gives it back after this; publishing takes milliseconds.
+            InvisibilityTimeout = TimeSpan.FromMinutes(5),
+            UseSlidingInvisibilityTimeout = true,
+        };
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
     }
 
     private static readonly Lock GlobalFiltersLock = new();

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Channels;
 using CrisisComms.Web.Features.Incidents;
+using CrisisComms.Web.Features.Live;
 using CrisisComms.Web.Features.Publishing;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.AspNetCore.SignalR;
@@ -14,6 +15,9 @@ namespace CrisisComms.Web.Features.StatusPage;
 /// incident: evict the cached public responses at once (before the publisher's call returns), then in
 /// the background write a fresh snapshot, evict again (closing the race with a request that read the
 /// database just before the change) and tell open pages through /hubs/status. Bursts are coalesced.
+/// With several instances, a change another instance made (heard on the change feed) evicts and refreshes this
+/// instance's copy too; open pages are told only by the instance that made it — the backplane carries its
+/// message to every instance's readers, and one message per change keeps a crowd's refetches to one each.
 /// </summary>
 public sealed class PublicStatusRefresher : BackgroundService
 {
@@ -26,35 +30,47 @@ public sealed class PublicStatusRefresher : BackgroundService
     private readonly PublicSnapshotStore _snapshots;
     private readonly IOptions<StatusPageOptions> _options;
     private readonly ILogger<PublicStatusRefresher> _logger;
+    private readonly IDisposable _otherInstances;
+    private int _tellReaders;
 
     public PublicStatusRefresher(IServiceScopeFactory scopes, IOutputCacheStore cache, IHubContext<StatusHub> hub, PublicationEvents publications,
-        IncidentEvents incidents, PublicSnapshotStore snapshots, IOptions<StatusPageOptions> options, ILogger<PublicStatusRefresher> logger)
+        IncidentEvents incidents, PublicSnapshotStore snapshots, IOptions<StatusPageOptions> options, IChangeFeed feed, ILogger<PublicStatusRefresher> logger)
     {
         (_scopes, _cache, _hub, _publications, _incidents, _snapshots, _options, _logger) = (scopes, cache, hub, publications, incidents, snapshots, options, logger);
         _publications.Subscribe(OnPublishedAsync);
         _incidents.Subscribe(OnIncidentChangedAsync);
+        _otherInstances = feed.Subscribe(OnChangeAsync);
     }
 
     private Task OnPublishedAsync(StatementPublished e) => ChangedAsync();
 
     private Task OnIncidentChangedAsync(IncidentChanged e) => e.IsPublic || e.WasPublic ? ChangedAsync() : Task.CompletedTask;
 
+    /// <summary>What another instance published, or did to an incident (public or not: that one is not in the change).</summary>
+    private Task OnChangeAsync(ChangeEvent change) =>
+        change.FromOtherInstance && (change.Action == "statement.published" || change.EntityType == "incident")
+            ? ChangedAsync(tellReaders: false)
+            : Task.CompletedTask;
+
     /// <summary>Something public may have changed: stop serving cached answers now, refresh the rest soon.</summary>
-    public async Task ChangedAsync()
+    /// <param name="tellReaders">False when another instance made the change and tells open pages itself.</param>
+    public async Task ChangedAsync(bool tellReaders = true)
     {
         await _cache.EvictByTagAsync(PublicEndpoints.CacheTag, CancellationToken.None);
+        if (tellReaders) Interlocked.Exchange(ref _tellReaders, 1);
         _pending.Writer.TryWrite(true);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // A snapshot from the first minute: the page survives a database outage even before anything is published.
+        Interlocked.Exchange(ref _tellReaders, 1);
         _pending.Writer.TryWrite(true);
         await foreach (var _ in _pending.Reader.ReadAllAsync(stoppingToken))
         {
             try
             {
-                await RefreshAsync(stoppingToken);
+                await RefreshAsync(Interlocked.Exchange(ref _tellReaders, 0) == 1, stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -64,7 +80,9 @@ public sealed class PublicStatusRefresher : BackgroundService
     }
 
     /// <summary>Renders every public route, writes the snapshot, evicts the cache and notifies open pages if anything visible changed.</summary>
-    public async Task RefreshAsync(CancellationToken ct = default)
+    public async Task RefreshAsync(CancellationToken ct = default) => await RefreshAsync(tellReaders: true, ct);
+
+    private async Task RefreshAsync(bool tellReaders, CancellationToken ct)
     {
         await using var scope = _scopes.CreateAsyncScope();
         var status = await scope.ServiceProvider.GetRequiredService<PublicStatusService>().LoadAsync(ct);
@@ -75,7 +93,7 @@ public sealed class PublicStatusRefresher : BackgroundService
         var entries = await renderer.RenderAllAsync(status, baseUrl);
         await _snapshots.WriteAsync(new PublicSnapshot(status.GeneratedAt, status.UpdatedAt, version, baseUrl, entries), ct);
         await _cache.EvictByTagAsync(PublicEndpoints.CacheTag, ct);
-        if (previous?.Version != version)
+        if (tellReaders && previous?.Version != version)
             await _hub.Clients.All.SendAsync(StatusHub.UpdatedMessage, new PublicStatusUpdated(version, status.UpdatedAt), ct);
     }
 
@@ -87,6 +105,7 @@ public sealed class PublicStatusRefresher : BackgroundService
     {
         _publications.Unsubscribe(OnPublishedAsync);
         _incidents.Unsubscribe(OnIncidentChangedAsync);
+        _otherInstances.Dispose();
         base.Dispose();
     }
 }

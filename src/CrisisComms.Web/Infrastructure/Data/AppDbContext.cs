@@ -15,7 +15,7 @@ namespace CrisisComms.Web.Infrastructure.Data;
 /// are in Migrations/); <see cref="PostgresAppDbContext"/> is the same model with PostgreSQL's own migrations.
 /// Services always ask for <c>AppDbContext</c> and get whichever Database:Provider chose.
 /// </summary>
-public class AppDbContext : IdentityDbContext<ApplicationUser>
+public class AppDbContext : IdentityDbContext<ApplicationUser>, Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.IDataProtectionKeyContext
 {
     public AppDbContext(DbContextOptions<AppDbContext> options) : base(options) { }
 
@@ -33,6 +33,8 @@ public class AppDbContext : IdentityDbContext<ApplicationUser>
     public DbSet<ApprovalPolicy> ApprovalPolicies => Set<ApprovalPolicy>();
     public DbSet<StatementComment> StatementComments => Set<StatementComment>();
     public DbSet<Publication> Publications => Set<Publication>();
+    /// <summary>ASP.NET Core's data-protection keys (sign-in cookies, antiforgery, API tokens), shared by every instance.</summary>
+    public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys => Set<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

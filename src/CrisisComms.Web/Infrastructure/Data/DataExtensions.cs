@@ -1,6 +1,5 @@
 using CrisisComms.Web.Infrastructure.Options;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,14 +12,15 @@ public sealed class DataPaths(IOptions<StorageOptions> storage, IHostEnvironment
 {
     public string Root { get; } = Path.GetFullPath(Path.Combine(env.ContentRootPath, storage.Value.DataDirectory));
     public string DatabaseFile => Path.Combine(Root, "crisiscomms.db");
-    public string KeysDirectory => Path.Combine(Root, "keys");
+    /// <summary>Where data-protection keys were kept before they moved into the database; imported once on start.</summary>
+    public string LegacyKeysDirectory => Path.Combine(Root, "keys");
 }
 
 public static class DataExtensions
 {
     /// <summary>
     /// The database — SQLite in the data folder (the default) or PostgreSQL, as Database:Provider says — and
-    /// data-protection keys in the data folder. Services ask for <see cref="AppDbContext"/>; on PostgreSQL that is a
+    /// data-protection keys in that database. Services ask for <see cref="AppDbContext"/>; on PostgreSQL that is a
     /// <see cref="PostgresAppDbContext"/>, the same model with its own migrations.
     /// </summary>
     public static IServiceCollection AddAppData(this IServiceCollection services)
@@ -50,11 +50,9 @@ public static class DataExtensions
             ? sp.GetRequiredService<PostgresAppDbContext>()
             : new AppDbContext(sp.GetRequiredService<DbContextOptions<AppDbContext>>())));
 
-        // Keys in the data folder so sign-in cookies and tokens survive a restart.
-        services.AddDataProtection().SetApplicationName("CrisisComms");
-        services.AddOptions<KeyManagementOptions>().Configure<DataPaths>((o, paths) =>
-            o.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
-                new DirectoryInfo(paths.KeysDirectory), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
+        // Keys in the database, so sign-in cookies, antiforgery tokens and API tokens survive a restart and work on
+        // whichever instance answers (every instance shares the database and the application name).
+        services.AddDataProtection().SetApplicationName("CrisisComms").PersistKeysToDbContext<AppDbContext>();
 
         services.AddScoped<DatabaseInitialiser>();
         services.AddSingleton(typeof(PerOperation<>));

@@ -13,11 +13,38 @@ public sealed class DatabaseInitialiser(
     CrisisComms.Web.Features.Publishing.DemoPublicationSeeder demoPublication,
     ILogger<DatabaseInitialiser> logger)
 {
+    /// <summary>Any fixed number: the PostgreSQL advisory lock instances take turns on while they initialise.</summary>
+    internal const long InitialiseLockKey = 0x43_72_69_73_69_73; // "Crisis"
+
     public async Task InitialiseAsync(CancellationToken ct = default)
     {
         Directory.CreateDirectory(paths.Root);
-        Directory.CreateDirectory(paths.KeysDirectory);
+        if (db.Database.IsNpgsql())
+        {
+            // Several instances starting at once take turns: one migrates and seeds, the others then find nothing to do
+            // (instead of racing to insert the same roles). The lock goes with its connection, even if this process dies.
+            // Unpooled, so closing it really ends the session (a pooled one could keep the lock until reused).
+            var unpooled = new Npgsql.NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false };
+            await using var lockConnection = new Npgsql.NpgsqlConnection(unpooled.ConnectionString);
+            await lockConnection.OpenAsync(ct);
+            await using (var take = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_lock({InitialiseLockKey})", lockConnection))
+                await take.ExecuteNonQueryAsync(ct);
+            try
+            {
+                await InitialiseLockedAsync(ct);
+            }
+            finally
+            {
+                await using var release = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_unlock({InitialiseLockKey})", lockConnection);
+                await release.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+            return;
+        }
+        await InitialiseLockedAsync(ct);
+    }
 
+    private async Task InitialiseLockedAsync(CancellationToken ct)
+    {
         if (db.Database.IsSqlite())
         {
             // WAL lets the public pages read while a publish writes.
@@ -39,11 +66,28 @@ public sealed class DatabaseInitialiser(
             await db.Database.MigrateAsync(ct);
         }
 
+        await ImportLegacyKeysAsync(ct);
         await Features.Audit.AuditChain.SealUnlinkedAsync(db, ct);
         await roles.SeedAsync();
         await demo.SeedAsync(ct);
         await demoIncident.SeedAsync(ct);
         await demoPublication.SeedAsync(ct);
+    }
+
+    /// <summary>
+    /// Data-protection keys used to live in &lt;DataDirectory&gt;/keys. Copied into the database once (when it has none), so an
+    /// upgrade keeps everyone signed in and every API token valid. The files are left where they were.
+    /// </summary>
+    private async Task ImportLegacyKeysAsync(CancellationToken ct)
+    {
+        if (!Directory.Exists(paths.LegacyKeysDirectory) || await db.DataProtectionKeys.AnyAsync(ct)) return;
+        var files = Directory.GetFiles(paths.LegacyKeysDirectory, "*.xml");
+        if (files.Length == 0) return;
+        foreach (var file in files)
+            db.DataProtectionKeys.Add(new() { FriendlyName = Path.GetFileNameWithoutExtension(file), Xml = System.Xml.Linq.XElement.Load(file).ToString(System.Xml.Linq.SaveOptions.DisableFormatting) });
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        logger.LogInformation("Moved {Count} data-protection key(s) from the data folder into the database; sign-ins and API tokens stay valid", files.Length);
     }
 }
 

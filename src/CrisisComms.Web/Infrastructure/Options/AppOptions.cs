@@ -160,3 +160,37 @@ public sealed class SeedOptions : ISelfValidatingOptions
             yield return "Seed:DemoPassword must be set when Seed:DemoData is true.";
     }
 }
+
+/// <summary>Redis, for running several instances: the SignalR backplane and the change feed between instances.</summary>
+public sealed class RedisOptions : ISelfValidatingOptions
+{
+    public static string Section => "Redis";
+
+    /// <summary>A StackExchange.Redis configuration string ("redis.internal:6379,password=…"). Empty: one instance, nothing crosses.</summary>
+    public string? Configuration { get; set; }
+
+    /// <summary>Prefix of every Redis channel this deployment uses, so two deployments can share one Redis server.</summary>
+    public string ChannelPrefix { get; set; } = "crisiscomms";
+
+    public bool IsEnabled => !string.IsNullOrWhiteSpace(Configuration);
+
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ChannelPrefix) || ChannelPrefix.Length > 100 || ChannelPrefix.Any(char.IsWhiteSpace))
+            yield return "Redis:ChannelPrefix must be 1–100 characters without spaces (default \"crisiscomms\").";
+        if (!IsEnabled) yield break;
+        // Parsed here so a typo stops start-up naming the key. The message never echoes the value (it may hold a password).
+        string? problem = null;
+        try
+        {
+            var parsed = StackExchange.Redis.ConfigurationOptions.Parse(Configuration!);
+            if (parsed.EndPoints.Count == 0) problem = "it names no host";
+        }
+        catch (ArgumentException)
+        {
+            problem = "it could not be read: check its keywords and commas";
+        }
+        if (problem is not null)
+            yield return $"Redis:Configuration is not a valid Redis configuration string ({problem}); for example \"redis.internal:6379,password=...\".";
+    }
+}
