@@ -60,14 +60,19 @@ public static class PublishingExtensions
         var options = new PostgreSqlStorageOptions
         {
             EnableLongPolling = true,
-            PrepareSchemaIfNecessary = true,
-            SchemaName = "hangfire",
+            PrepareSchemaIfNecessary = false, // installed by the database initialiser, one instance at a time
+            SchemaName = JobSchema,
             // A worker that died mid-job gives it back after this; publishing takes milliseconds.
             InvisibilityTimeout = TimeSpan.FromMinutes(5),
             UseSlidingInvisibilityTimeout = true,
         };
         return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
     }
+
+    private const string JobSchema = "hangfire";
+
+    /// <summary>Creates or upgrades Hangfire's tables in schema "hangfire".</summary>
+    internal static void InstallPostgresJobStorage(Npgsql.NpgsqlConnection connection) => PostgreSqlObjectsInstaller.Install(connection, JobSchema);
 
     private static readonly Lock GlobalFiltersLock = new();
 

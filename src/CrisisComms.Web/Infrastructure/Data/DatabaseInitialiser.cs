@@ -32,6 +32,8 @@ public sealed class DatabaseInitialiser(
             try
             {
                 await InitialiseLockedAsync(ct);
+                // Hangfire's tables too: its own installer has no lock, and two instances installing at once fail.
+                Features.Publishing.PublishingExtensions.InstallPostgresJobStorage(lockConnection);
             }
             finally
             {
