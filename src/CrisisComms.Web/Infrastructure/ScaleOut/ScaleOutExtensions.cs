@@ -25,6 +25,7 @@ public static class ScaleOutExtensions
         services.AddSingleton<RedisChangeFeed>();
         services.Replace(ServiceDescriptor.Singleton<IChangeFeed>(sp => sp.GetRequiredService<RedisChangeFeed>()));
         services.AddHostedService(sp => sp.GetRequiredService<RedisChangeFeed>());
+        services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         services.AddSignalR().AddStackExchangeRedis(o =>
         {
             // Its own channels under this deployment's prefix, over the connection the change feed uses.
