@@ -52,7 +52,8 @@ public sealed class AppInstance : IAsyncDisposable
     /// <summary>
     /// The settings every instance of a scaled-out deployment gets, for a shared PostgreSQL database and Redis server.
     /// The keys are the app's contract (README § Configuration / issue #9): Database:Provider, Database:ConnectionString,
-    /// Redis:Configuration.
+    /// Redis:Configuration. Each call is a deployment of its own on the shared Redis server (Redis:ChannelPrefix), so
+    /// test classes never hear each other's changes.
     /// </summary>
     public static Dictionary<string, string> ScaledOutSettings(string postgresConnectionString, string? redisConfiguration)
     {
@@ -61,7 +62,11 @@ public sealed class AppInstance : IAsyncDisposable
             ["Database:Provider"] = "Postgres",
             ["Database:ConnectionString"] = postgresConnectionString,
         };
-        if (redisConfiguration is not null) settings["Redis:Configuration"] = redisConfiguration;
+        if (redisConfiguration is not null)
+        {
+            settings["Redis:Configuration"] = redisConfiguration;
+            settings["Redis:ChannelPrefix"] = "test-" + Guid.NewGuid().ToString("n")[..12];
+        }
         return settings;
     }
 
