@@ -13,6 +13,8 @@ public sealed class OptionsValidationTests
     [InlineData("Database:Provider", "Oracle", "Database:Provider \"Oracle\" is not supported")]
     [InlineData("Database:Provider", "Postgres", "Database:ConnectionString is required when Database:Provider is \"Postgres\"")]
     [InlineData("Storage:DataDirectory", " ", "Storage:DataDirectory must be set")]
+    [InlineData("Redis:ChannelPrefix", "two words", "Redis:ChannelPrefix must be 1–100 characters without spaces")]
+    [InlineData("Redis:Configuration", "password=only-a-password", "Redis:Configuration is not a valid Redis configuration string (it names no host)")]
     public void Start_up_fails_naming_the_bad_key(string key, string value, string expected)
     {
         using var app = AppFactory.With(new Dictionary<string, string?> { [key] = value });
@@ -33,6 +35,15 @@ public sealed class OptionsValidationTests
         });
         var error = Flatten(Record.Exception(() => app.CreateClient())!);
         Assert.Contains("Database:ConnectionString is not a valid PostgreSQL connection string", error);
+        Assert.DoesNotContain("s3cret-value", error);
+    }
+
+    [Fact]
+    public void A_malformed_redis_configuration_stops_start_up_naming_the_key_but_not_its_password()
+    {
+        using var app = AppFactory.With(new Dictionary<string, string?> { ["Redis:Configuration"] = "redis.internal:6379,password=s3cret-value,notAnOption=1" });
+        var error = Flatten(Record.Exception(() => app.CreateClient())!);
+        Assert.Contains("Redis:Configuration is not a valid Redis configuration string", error);
         Assert.DoesNotContain("s3cret-value", error);
     }
 
