@@ -19,8 +19,18 @@ public sealed record ChangeEvent(
     [System.Text.Json.Serialization.JsonIgnore]
     public bool FromOtherInstance { get; init; }
 
+    /// <summary>On "presence.changed": the page's presence as it now is, so other instances can show it too.</summary>
+    public PresenceSignal? Presence { get; init; }
+
     public bool IsAbout(Guid id) => IncidentId == id || StatementId == id || EntityId == id.ToString();
 
     public bool IsAccountChange => Action.StartsWith("account.", StringComparison.Ordinal);
     public bool IsPresence => Action == PresenceChanged;
 }
+
+/// <summary>
+/// One open page's presence on a statement (<see cref="Key"/> identifies the page): open or closed, editing or not.
+/// <see cref="Heartbeat"/>: nothing changed, the page is still open (sent between instances so they can tell a page
+/// that is still there from one whose instance went away).
+/// </summary>
+public sealed record PresenceSignal(Guid Key, bool Open, bool Editing, DateTimeOffset Since, bool Heartbeat = false);

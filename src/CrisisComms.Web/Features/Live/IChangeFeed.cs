@@ -3,7 +3,7 @@ namespace CrisisComms.Web.Features.Live;
 /// <summary>
 /// The one way staff screens learn about changes. Publishers are the database (every committed
 /// audit entry) and the presence tracker; subscribers are open pages, the notification centre and
-/// session revalidation. In process today; the scale-out work adds one that crosses instances.
+/// session revalidation. <see cref="InProcessChangeFeed"/> in one instance; <see cref="RedisChangeFeed"/> across several.
 /// </summary>
 public interface IChangeFeed
 {
@@ -18,4 +18,7 @@ public interface IChangeFeed
 
     /// <summary>How many subscriptions are live (for tests and diagnostics).</summary>
     int SubscriberCount { get; }
+
+    /// <summary>True when changes also travel to and from other instances (Redis); state kept in memory must then be shared too.</summary>
+    bool CrossesInstances => false;
 }

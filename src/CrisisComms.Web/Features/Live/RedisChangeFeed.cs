@@ -25,6 +25,8 @@ public sealed class RedisChangeFeed(RedisConnection redis, ILogger<RedisChangeFe
 
     public int SubscriberCount => _local.SubscriberCount;
 
+    public bool CrossesInstances => true;
+
     public IDisposable Subscribe(Func<ChangeEvent, Task> handler) => _local.Subscribe(handler);
 
     public void Publish(ChangeEvent change)
