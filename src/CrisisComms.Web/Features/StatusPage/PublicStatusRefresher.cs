@@ -31,6 +31,7 @@ public sealed class PublicStatusRefresher : BackgroundService
     private readonly IOptions<StatusPageOptions> _options;
     private readonly ILogger<PublicStatusRefresher> _logger;
     private readonly IDisposable _otherInstances;
+    private readonly bool _severalInstances;
     private int _tellReaders;
 
     public PublicStatusRefresher(IServiceScopeFactory scopes, IOutputCacheStore cache, IHubContext<StatusHub> hub, PublicationEvents publications,
@@ -40,6 +41,7 @@ public sealed class PublicStatusRefresher : BackgroundService
         _publications.Subscribe(OnPublishedAsync);
         _incidents.Subscribe(OnIncidentChangedAsync);
         _otherInstances = feed.Subscribe(OnChangeAsync);
+        _severalInstances = feed.CrossesInstances;
     }
 
     private Task OnPublishedAsync(StatementPublished e) => ChangedAsync();
@@ -64,7 +66,9 @@ public sealed class PublicStatusRefresher : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // A snapshot from the first minute: the page survives a database outage even before anything is published.
-        Interlocked.Exchange(ref _tellReaders, 1);
+        // With several instances, one starting (a rolling restart) changes nothing readers see: it must not make every
+        // open page in the deployment refetch.
+        Interlocked.Exchange(ref _tellReaders, _severalInstances ? 0 : 1);
         _pending.Writer.TryWrite(true);
         await foreach (var _ in _pending.Reader.ReadAllAsync(stoppingToken))
         {
