@@ -15,6 +15,7 @@ IBenchmark[] benchmarks =
     new PublicPageBenchmark(),
     new PublishLatenessBenchmark(),
     new EventToScreenBenchmark(),
+    new ScaleOutBenchmark(),
     new CircuitMemoryBenchmark(),
     new RenderBenchmark(),
     new ColdStartBenchmark(),

@@ -98,7 +98,7 @@ public sealed class PublishLatenessBenchmark : IBenchmark
     }
 
     /// <summary>One offset per statement, uniform in [min, max] seconds, whole milliseconds; the same for every run.</summary>
-    private static IReadOnlyList<TimeSpan> Offsets(LatenessSettings s)
+    internal static IReadOnlyList<TimeSpan> Offsets(LatenessSettings s)
     {
         var random = new Random(s.Seed);
         return Enumerable.Range(0, s.Count)
@@ -112,7 +112,19 @@ public sealed class PublishLatenessBenchmark : IBenchmark
         string[] appSettings = ["Auth:LoginRateLimit:PermitLimit=1000", .. spec.Settings];
         await using var app = await AppProcess.StartAsync(dll, "Development", appSettings, logPath, TimeSpan.FromSeconds(90), ct);
         Console.Error.WriteLine($"[{spec.Name}] ready at {app.BaseAddress} (pid {app.ProcessId}, data {app.DataDirectory})");
-        using var http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        return await MeasureAsync(spec, repeat, settings, offsets, app.BaseAddress,
+            () => new LatenessApp(app.ReportedArguments, app.Problems, Path.GetFileName(logPath)), time, ct);
+    }
+
+    /// <summary>
+    /// The measurement itself, against an app (or a cluster) already running at <paramref name="baseAddress"/> with the demo
+    /// accounts: prepare, schedule and wait for <see cref="LatenessSettings.Count"/> statements through its staff API.
+    /// <paramref name="app"/> is asked at the end, so the app's log problems include the wait. scale-out calls this on two instances.
+    /// </summary>
+    internal static async Task<LatenessRun> MeasureAsync(
+        RunSpec spec, int repeat, LatenessSettings settings, IReadOnlyList<TimeSpan> offsets, Uri baseAddress, Func<LatenessApp> app, TimeProvider time, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
         var author = await StaffApi.SignInAsync(http, "author@demo.local", StaffApi.DemoPassword, ct);
         var reviewer = await StaffApi.SignInAsync(http, "reviewer@demo.local", StaffApi.DemoPassword, ct);
         var errors = new List<string>();
@@ -181,8 +193,9 @@ public sealed class PublishLatenessBenchmark : IBenchmark
 
         var ordered = samples.Values.OrderBy(s => s.Index).ToList();
         var lateness = ordered.Where(s => s.LatenessMs is not null).Select(s => s.LatenessMs!.Value).ToList();
+        var measured = app();
         var run = new LatenessRun(
-            spec.Key, repeat, spec.Name, spec.Description, app.ReportedArguments,
+            spec.Key, repeat, spec.Name, spec.Description, measured.Arguments,
             settings.Count, approved.Count, scheduled.Count,
             Published: lateness.Count,
             NotPublished: scheduled.Count - lateness.Count,
@@ -190,8 +203,8 @@ public sealed class PublishLatenessBenchmark : IBenchmark
             Lateness: Distribution.Of(lateness),
             Triggers: ordered.Where(s => s.Trigger is not null).GroupBy(s => s.Trigger!).OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => g.Count()),
             Errors: errors,
-            AppProblems: app.Problems,
-            AppLog: Path.GetFileName(logPath),
+            AppProblems: measured.Problems,
+            AppLog: measured.Log,
             PrepareSeconds: prepareSeconds, ScheduleSeconds: scheduleSeconds, WaitSeconds: waitSeconds,
             Samples: ordered);
         Console.Error.WriteLine($"[{spec.Name}] {run.Published}/{run.Scheduled} published, {run.Early} early, p99 {run.Lateness?.P99:0.0} ms, max {run.Lateness?.Max:0.0} ms; stopping the app.");
@@ -224,6 +237,9 @@ public sealed class PublishLatenessBenchmark : IBenchmark
 }
 
 public sealed record RunSpec(string Key, string Name, string Description, IReadOnlyList<string> Settings);
+
+/// <summary>What a lateness run reports about the app it measured: its arguments, its logged problems, its log file(s).</summary>
+public sealed record LatenessApp(IReadOnlyList<string> Arguments, IReadOnlyList<string> Problems, string Log);
 
 public sealed record LatenessSettings(int Count, double MinAheadSeconds, double MaxAheadSeconds, int Seed, double GraceSeconds, int Repeats, bool Quick);
 

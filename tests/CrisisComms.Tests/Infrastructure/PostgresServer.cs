@@ -77,7 +77,11 @@ public sealed class PostgresServer
         command.ExecuteNonQuery();
     }
 
-    private static PostgresServer Start()
+    /// <summary>
+    /// A new server of the caller's own (the tests share <see cref="Shared"/>; the benchmarks, which link this file,
+    /// start one per run and <see cref="Stop"/> it). It too is stopped and deleted once this process has ended.
+    /// </summary>
+    public static PostgresServer Start()
     {
         var bin = FindBinaries(Environment.GetEnvironmentVariable("PATH"), "/usr/lib/postgresql");
         var runAs = Environment.IsPrivilegedProcess ? NonRootUser() : null;
