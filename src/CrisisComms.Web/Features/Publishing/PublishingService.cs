@@ -137,17 +137,39 @@ public sealed class PublishingService(
     {
         // Triggers in this process take turns, so the second one finds the statement already published
         // instead of tripping the unique index (which would still stop it, but logs an alarming error).
-        // Across instances the database's token and index decide.
         await gate.Lock.WaitAsync();
         try
         {
-            return await PublishLockedAsync(statementId, revisionId, trigger, actor, dueCheck);
+            if (!db.Database.IsNpgsql()) return await PublishLockedAsync(statementId, revisionId, trigger, actor, dueCheck);
+            // Several instances fire at the same moment (each has a timer, a sweep and Hangfire): they take turns on this
+            // statement too, so the later ones find it published and step aside quietly instead of losing on the unique
+            // index (which still guards it). A session lock on a connection held open for the whole publish.
+            await db.Database.OpenConnectionAsync();
+            try
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({StatementLockKey(statementId)})");
+                try
+                {
+                    return await PublishLockedAsync(statementId, revisionId, trigger, actor, dueCheck);
+                }
+                finally
+                {
+                    await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({StatementLockKey(statementId)})");
+                }
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
         }
         finally
         {
             gate.Lock.Release();
         }
     }
+
+    /// <summary>The advisory-lock key of one statement's publishing (PostgreSQL).</summary>
+    private static long StatementLockKey(Guid statementId) => BitConverter.ToInt64(statementId.ToByteArray(), 0);
 
     private async Task<Publication?> PublishLockedAsync(Guid statementId, Guid revisionId, PublishTrigger trigger, AuditActor actor, bool dueCheck)
     {
