@@ -1,5 +1,6 @@
 using CrisisComms.Web.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace CrisisComms.Web.Infrastructure.Data;
 
@@ -61,6 +62,10 @@ public sealed class DatabaseInitialiser(
             }
         }
 
+        // On an empty PostgreSQL database EF reads the migrations history before creating it, which logs two alarming
+        // "fail: Failed executing DbCommand" lines on every first start. Creating the (empty) table first avoids them.
+        if (db.Database.IsNpgsql())
+            await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>().CreateIfNotExistsAsync(ct);
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
         if (pending.Count > 0)
         {
