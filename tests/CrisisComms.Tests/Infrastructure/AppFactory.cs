@@ -89,6 +89,8 @@ public class AppFactory : WebApplicationFactory<Program>
                 foreach (var d in existing) services.Remove(d);
                 services.AddSingleton<TimeProvider>(clock);
             });
+        // Page tests render components in a scope that stands in for a circuit's; it must never hand out a DbContext.
+        builder.ConfigureTestServices(CircuitScope.Guard);
         if (TestServices is { } configure) builder.ConfigureTestServices(configure);
     }
 

@@ -18,7 +18,10 @@ public sealed class LivePagesCollection : ICollectionFixture<AppFactory>
 /// <summary>
 /// A staff page rendered by bunit against the real app: its services come from one scope (as a circuit's
 /// would), and "someone else" changes things through the real services in other scopes, so the change
-/// reaches the page through the real database, interceptor and change feed.
+/// reaches the page through the real database, interceptor and change feed. That scope refuses to hand
+/// out a DbContext (<see cref="CircuitScope"/>): the page must take one per operation, as in the app.
+/// Changes arrive while a test works the page, so an element is found and used inside one
+/// <c>InvokeAsync</c>; a re-render in between would leave the found element's handler stale.
 /// </summary>
 public abstract class LivePageContext : BunitContext, IAsyncLifetime
 {
@@ -35,7 +38,7 @@ public abstract class LivePageContext : BunitContext, IAsyncLifetime
     {
         App = app;
         app.CreateRawClient().Dispose(); // start the app: migrations and demo data
-        _scope = app.Services.CreateScope();
+        _scope = CircuitScope.Create(app);
         Services.AddMudServices();
         Services.AddFallbackServiceProvider(_scope.ServiceProvider);
         JSInterop.Mode = JSRuntimeMode.Loose;

@@ -9,6 +9,12 @@ namespace CrisisComms.Web.Components.Shared;
 /// <see cref="Shows"/>, it reloads (<see cref="RefreshAsync"/>) on its own render thread and
 /// highlights what changed for a moment (<see cref="IsHighlighted"/> → CSS class "live-flash").
 /// </summary>
+/// <remarks>
+/// One component's refreshes run one after another (the feed hands each subscriber its changes in order and waits for
+/// each), but they overlap with the user's own actions on the page and with other components' loads. That is safe only
+/// because nothing on a page shares a DbContext: components call services through
+/// <see cref="Infrastructure.Data.PerOperation{TService}"/>, a scope and DbContext per call.
+/// </remarks>
 public abstract class LiveComponentBase : ComponentBase, IDisposable
 {
     /// <summary>How long a changed item stays highlighted.</summary>
@@ -23,11 +29,6 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
 
     [Inject] private IChangeFeed Feed { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
-    [Inject] private IServiceProvider ComponentServices { get; set; } = default!;
-
-    /// <summary>The circuit's gate, so the page's components refresh one after another on its one DbContext.</summary>
-    private LiveRefreshGate Gate => _gate ??= ComponentServices.GetService<LiveRefreshGate>() ?? new LiveRefreshGate();
-    private LiveRefreshGate? _gate;
 
     public override Task SetParametersAsync(ParameterView parameters)
     {
@@ -38,7 +39,10 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
     /// <summary>Whether this component shows what <paramref name="change"/> is about.</summary>
     protected abstract bool Shows(ChangeEvent change);
 
-    /// <summary>Reloads what the component shows. Runs on the component's dispatcher.</summary>
+    /// <summary>
+    /// Reloads what the component shows. Runs on the component's dispatcher, possibly while one of the component's own
+    /// actions or loads is awaiting the database: a load that can be overtaken should let only the latest one show.
+    /// </summary>
     protected abstract Task RefreshAsync(ChangeEvent change);
 
     /// <summary>The key an item is highlighted by after a change; by default the changed entity's id.</summary>
@@ -59,10 +63,7 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
             await InvokeAsync(async () =>
             {
                 if (_disposed) return;
-                await Gate.RunAsync(async () =>
-                {
-                    if (!_disposed) await RefreshAsync(change);
-                });
+                await RefreshAsync(change);
                 if (_disposed) return;
                 var key = HighlightKey(change);
                 var generation = ++_generation;

@@ -28,8 +28,9 @@ public sealed class StaffPrincipalRefresher(UserManager<ApplicationUser> users, 
         var userId = principal.FindFirstValue(claimTypes.UserIdClaimType);
         if (userId is null) return null;
 
-        // Never the tracked copy: a Blazor session keeps one DbContext for its lifetime, and a user
-        // loaded once would stay "enabled" in it after an admin disabled them elsewhere.
+        // Never a tracked copy: a context that already loaded this user (earlier in the same operation, or in
+        // any context living longer than one call) would answer with what it saw then, e.g. "enabled" after an
+        // admin disabled them elsewhere.
         var user = await users.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId);
         if (user is null || user.IsDisabled) return null;
         if (users.SupportsUserSecurityStamp && principal.FindFirstValue(claimTypes.SecurityStampClaimType) != user.SecurityStamp)

@@ -4,7 +4,10 @@ using Microsoft.Extensions.Options;
 
 namespace CrisisComms.Web.Features.Incidents;
 
-/// <summary>Shows and reads times in the organisation's time zone for staff pages (stored times are UTC).</summary>
+/// <summary>
+/// Shows and reads times in the organisation's time zone for staff pages (stored times are UTC), and fact values in its
+/// culture. Holds no DbContext, so pages keep it for the circuit's lifetime.
+/// </summary>
 public sealed class StaffTime(IOptions<OrganisationOptions> org, TimeProvider time)
 {
     private readonly TimeZoneInfo _zone = org.Value.TimeZoneInfo;
@@ -16,6 +19,9 @@ public sealed class StaffTime(IOptions<OrganisationOptions> org, TimeProvider ti
 
     /// <summary>"Tue 24 Nov 2026, 4:00 pm" in the organisation's zone, or "—".</summary>
     public string Show(DateTimeOffset? t) => t is { } v ? FactValues.FormatTime(v, _culture, _zone) : "—";
+
+    /// <summary>A fact value as readers see it ("6,000,000"): what <see cref="IncidentService.Display"/> shows, without a service call.</summary>
+    public string ShowFact(FactType type, string value) => FactValues.Display(type, value, _culture, _zone);
 
     /// <summary>For an &lt;input type="datetime-local"&gt;: "2026-11-24T16:00" in the organisation's zone.</summary>
     public string ToInput(DateTimeOffset? t) =>

@@ -12,7 +12,6 @@ public static class LiveExtensions
         services.AddHostedService(sp => sp.GetRequiredService<NotificationCenter>());
         services.AddHostedService<ChangesHubRelay>();
         services.AddSignalR();
-        services.AddScoped<LiveRefreshGate>();
         services.AddScoped<CircuitConnection>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitConnectionHandler>();
         return services;

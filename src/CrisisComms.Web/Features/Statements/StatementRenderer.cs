@@ -53,6 +53,16 @@ public sealed partial class StatementRenderer
         return new RenderOutcome(new RenderedStatement(safeTitle, markdown, html, Hash(safeTitle, html), used), []);
     }
 
+    /// <summary>
+    /// Exactly what saving would produce, without saving, with the channel's counts: the editor's preview on every
+    /// keystroke, so it needs no database (the editor has the placeholders' values already).
+    /// </summary>
+    public (RenderOutcome Outcome, ChannelReport? Counts) Preview(LiquidModel model, StatementKind kind, string title, string body)
+    {
+        var outcome = Render(title, body, model);
+        return (outcome, outcome.Result is { } r ? ChannelLimits.Measure(kind, r.Markdown) : null);
+    }
+
     /// <summary>Markdig with raw HTML off, then the sanitiser. Public so the XSS corpus can test this stage alone.</summary>
     public string MarkdownToSafeHtml(string markdown) => _sanitizer.Sanitize(Markdig.Markdown.ToHtml(markdown, Markdown));
 

@@ -207,12 +207,9 @@ public sealed class StatementService(
         return Model(await LoadIncidentAsync(incidentId));
     }
 
-    /// <summary>Exactly what saving would produce, without saving: for the editor's live preview.</summary>
-    public (RenderOutcome Outcome, ChannelReport? Counts) Preview(LiquidModel model, StatementKind kind, string title, string body)
-    {
-        var outcome = renderer.Render(title, body, model);
-        return (outcome, outcome.Result is { } r ? ChannelLimits.Measure(kind, r.Markdown) : null);
-    }
+    /// <summary>Exactly what saving would produce, without saving (the staff API's preview; the editor calls the renderer itself).</summary>
+    public (RenderOutcome Outcome, ChannelReport? Counts) Preview(LiquidModel model, StatementKind kind, string title, string body) =>
+        renderer.Preview(model, kind, title, body);
 
     /// <summary>Saves an edit as a new revision on top of <paramref name="baseRevisionId"/>; refused with the other person's change if someone saved first.</summary>
     public async Task<StatementRevision> SaveAsync(ClaimsPrincipal actor, Guid id, string? title, string? body, Guid? baseRevisionId) =>

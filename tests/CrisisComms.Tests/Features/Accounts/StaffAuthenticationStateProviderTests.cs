@@ -109,7 +109,10 @@ public sealed class StaffAuthenticationStateProviderTests(AppFactory app) : ICla
     }
 }
 
-/// <summary>Invariant 3 inside one long-lived scope (a Blazor session keeps its DbContext): a change made elsewhere counts at once.</summary>
+/// <summary>
+/// Invariant 3 inside one long-lived scope (pages no longer keep one, but any DbContext that checked the user before must
+/// not answer from what it loaded then): a change made elsewhere counts at once.
+/// </summary>
 public sealed class LongLivedScopeAuthorizationTests(AppFactory app) : IClassFixture<AppFactory>
 {
     [Fact]
@@ -120,7 +123,7 @@ public sealed class LongLivedScopeAuthorizationTests(AppFactory app) : IClassFix
         var admin = await app.PrincipalForAsync("admin@demo.local");
         await using var session = app.Services.CreateAsyncScope();
         var authorizer = session.ServiceProvider.GetRequiredService<StaffAuthorizer>();
-        await authorizer.RequireAsync(principal, StaffRoles.Author); // loads the user into the session's DbContext
+        await authorizer.RequireAsync(principal, StaffRoles.Author); // loads the user into this scope's DbContext
 
         await app.WithScopeAsync(async sp => { await sp.GetRequiredService<UserAdminService>().SetDisabledAsync(admin, id, disabled: true); return 0; });
 

@@ -33,7 +33,7 @@ public sealed class DashboardHomeTests : BunitContext, IClassFixture<AppFactory>
         _app = app;
         app.CreateRawClient().Dispose(); // start the app: migrations and demo data
         _s = new SignOffScenario(app);
-        _scope = app.Services.CreateScope();
+        _scope = CircuitScope.Create(app);
         Services.AddMudServices();
         Services.AddSingleton<IChangeFeed>(_feed);
         Services.AddSingleton<TimeProvider>(_clock);

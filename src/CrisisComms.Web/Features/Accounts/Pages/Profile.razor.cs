@@ -1,13 +1,17 @@
 using CrisisComms.Web.Infrastructure.Api;
+using CrisisComms.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 
 namespace CrisisComms.Web.Features.Accounts.Pages;
 
-/// <summary>The signed-in user's own account: details and two-factor set-up. Rules live in <see cref="TwoFactorService"/>.</summary>
+/// <summary>
+/// The signed-in user's own account: details and two-factor set-up. Rules live in <see cref="TwoFactorService"/>, which
+/// keeps nothing between calls (the unconfirmed key is stored on the account), so each step runs on a DbContext of its own.
+/// </summary>
 public partial class Profile
 {
-    [Inject] private TwoFactorService TwoFactor { get; set; } = default!;
+    [Inject] private PerOperation<TwoFactorService> TwoFactor { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 
     private TwoFactorStatus? _status;
@@ -17,19 +21,19 @@ public partial class Profile
     private string? _error;
     private bool _disabledNow;
 
-    protected override async Task OnInitializedAsync() => await RunAsync(async u => _status = await TwoFactor.GetStatusAsync(u));
+    protected override async Task OnInitializedAsync() => await RunAsync(async u => _status = await TwoFactor.RunAsync(t => t.GetStatusAsync(u)));
 
-    private Task BeginAsync() => RunAsync(async u => _setup = await TwoFactor.BeginSetupAsync(u));
+    private Task BeginAsync() => RunAsync(async u => _setup = await TwoFactor.RunAsync(t => t.BeginSetupAsync(u)));
 
     private Task EnableAsync() => RunAsync(async u =>
     {
-        _recoveryCodes = await TwoFactor.EnableAsync(u, _code);
+        _recoveryCodes = await TwoFactor.RunAsync(t => t.EnableAsync(u, _code));
         _setup = null;
     });
 
     private Task DisableAsync() => RunAsync(async u =>
     {
-        await TwoFactor.DisableAsync(u);
+        await TwoFactor.RunAsync(t => t.DisableAsync(u));
         _disabledNow = true;
     });
 

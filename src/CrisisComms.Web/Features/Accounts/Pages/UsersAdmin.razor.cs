@@ -2,6 +2,7 @@ using System.Security.Claims;
 using CrisisComms.Web.Components.Shared;
 using CrisisComms.Web.Features.Live;
 using CrisisComms.Web.Infrastructure.Api;
+using CrisisComms.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
@@ -15,7 +16,7 @@ namespace CrisisComms.Web.Features.Accounts.Pages;
 /// </summary>
 public partial class UsersAdmin : LiveComponentBase
 {
-    [Inject] private UserAdminService Admin { get; set; } = default!;
+    [Inject] private PerOperation<UserAdminService> Admin { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 
@@ -33,7 +34,8 @@ public partial class UsersAdmin : LiveComponentBase
     {
         try
         {
-            _users = await Admin.ListAsync((await AuthState).User);
+            var actor = (await AuthState).User;
+            _users = await Admin.RunAsync(a => a.ListAsync(actor));
         }
         catch (AccessDeniedException e) { _error = e.Message; _users = []; }
     }
@@ -51,20 +53,20 @@ public partial class UsersAdmin : LiveComponentBase
 
     private Task CreateAsync() => RunAsync(async actor =>
     {
-        await Admin.CreateAsync(actor, _new);
+        await Admin.RunAsync(a => a.CreateAsync(actor, _new));
         Snackbar.Add($"Created {_new.Email}.", Severity.Success);
         _new = new();
     });
 
     private Task SetRoleAsync(UserSummary user, string role, bool granted) => RunAsync(async actor =>
     {
-        await Admin.SetRoleAsync(actor, user.Id, role, granted);
+        await Admin.RunAsync(a => a.SetRoleAsync(actor, user.Id, role, granted));
         Snackbar.Add($"{(granted ? "Granted" : "Removed")} {role} {(granted ? "to" : "from")} {user.Email}.", Severity.Success);
     });
 
     private Task SetDisabledAsync(UserSummary user, bool disabled) => RunAsync(async actor =>
     {
-        await Admin.SetDisabledAsync(actor, user.Id, disabled);
+        await Admin.RunAsync(a => a.SetDisabledAsync(actor, user.Id, disabled));
         Snackbar.Add($"{(disabled ? "Disabled" : "Enabled")} {user.Email}.", Severity.Success);
     });
 
@@ -83,7 +85,7 @@ public partial class UsersAdmin : LiveComponentBase
         catch (Exception e) when (e is ConflictException or NotFoundException or AccessDeniedException) { _error = e.Message; }
         try
         {
-            _users = await Admin.ListAsync(actor);
+            _users = await Admin.RunAsync(a => a.ListAsync(actor));
         }
         catch (AccessDeniedException e) { _error = e.Message; _users = []; }
         _busy = false;

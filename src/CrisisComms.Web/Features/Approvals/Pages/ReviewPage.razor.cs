@@ -4,6 +4,7 @@ using CrisisComms.Web.Features.Incidents;
 using CrisisComms.Web.Features.Live;
 using CrisisComms.Web.Features.Statements;
 using CrisisComms.Web.Infrastructure.Api;
+using CrisisComms.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 
@@ -18,8 +19,8 @@ namespace CrisisComms.Web.Features.Approvals.Pages;
 public partial class ReviewPage : LiveComponentBase
 {
     [Parameter] public Guid Id { get; set; }
-    [Inject] private StatementService Statements { get; set; } = default!;
-    [Inject] private IncidentService Incidents { get; set; } = default!;
+    [Inject] private PerOperation<StatementService> Statements { get; set; } = default!;
+    [Inject] private StaffTime Time { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 
     private StatementView? _view;
@@ -28,6 +29,8 @@ public partial class ReviewPage : LiveComponentBase
     private IReadOnlyList<DiffSegment> _diff = [];
     private List<(string Label, string Used, string Current, bool Changed)> _facts = [];
     private string? _error;
+    /// <summary>Loads can overlap (a change arrives while one runs); only the latest started may show its result.</summary>
+    private int _loads;
 
     protected override Task OnParametersSetAsync() => LoadAsync();
 
@@ -42,9 +45,13 @@ public partial class ReviewPage : LiveComponentBase
 
     private async Task LoadAsync()
     {
+        var load = ++_loads;
         try
         {
-            _view = await Statements.GetAsync((await AuthState).User, Id);
+            var user = (await AuthState).User;
+            var view = await Statements.RunAsync(s => s.GetAsync(user, Id));
+            if (load != _loads) return;
+            _view = view;
             // Compare with the newest earlier revision that someone approved; failing that, the one before.
             var approvedRevisions = _view.Approvals.Where(a => a.Decision == Decision.Approve).Select(a => a.RevisionId).ToHashSet();
             var earlier = _view.Revisions.Where(r => r.Number < _view.Current.Number).ToList();
@@ -59,7 +66,7 @@ public partial class ReviewPage : LiveComponentBase
                 var fact = _view.Incident.Facts.FirstOrDefault(f => f.Key == kv.Key);
                 return fact is null
                     ? (kv.Key, kv.Value, "(removed)", true)
-                    : (fact.Label, Incidents.Display(fact.Type, kv.Value), Incidents.Display(fact.Type, fact.Value), fact.Value != kv.Value);
+                    : (fact.Label, Time.ShowFact(fact.Type, kv.Value), Time.ShowFact(fact.Type, fact.Value), fact.Value != kv.Value);
             }).ToList();
         }
         catch (Exception e) when (e is NotFoundException or AccessDeniedException) { _error = e.Message; }

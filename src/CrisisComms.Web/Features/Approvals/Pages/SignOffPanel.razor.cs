@@ -4,6 +4,7 @@ using CrisisComms.Web.Features.Incidents;
 using CrisisComms.Web.Features.Live;
 using CrisisComms.Web.Features.Statements;
 using CrisisComms.Web.Infrastructure.Api;
+using CrisisComms.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 
@@ -20,7 +21,7 @@ public partial class SignOffPanel : LiveComponentBase
     /// <summary>True when the author has unsaved edits (submitting would sign off the old text).</summary>
     [Parameter] public bool Dirty { get; set; }
     [Parameter] public EventCallback Changed { get; set; }
-    [Inject] private ApprovalService Approvals { get; set; } = default!;
+    [Inject] private PerOperation<ApprovalService> Approvals { get; set; } = default!;
     [Inject] private StaffTime Time { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 
@@ -57,27 +58,28 @@ public partial class SignOffPanel : LiveComponentBase
         // The page re-renders often now (each live change and its highlight); only a newly loaded statement needs a new count.
         if (ReferenceEquals(View, _statusOf)) return;
         _statusOf = View;
-        _status = await Approvals.StatusAsync(View.Statement);
+        _status = await Approvals.RunAsync(a => a.StatusAsync(View.Statement));
     }
 
     protected override bool Shows(ChangeEvent change) =>
         (change.StatementId == View.Statement.Id && SignOffChanges.IsSignOffStep(change)) || change.Action == "policy.changed";
 
-    protected override async Task RefreshAsync(ChangeEvent change) => _status = await Approvals.StatusAsync(View.Statement);
+    protected override async Task RefreshAsync(ChangeEvent change) => _status = await Approvals.RunAsync(a => a.StatusAsync(View.Statement));
 
     protected override string HighlightKey(ChangeEvent change) => "sign-off";
 
-    private Task SubmitAsync() => RunAsync(user => Approvals.SubmitAsync(user, View.Statement.Id));
+    private Task SubmitAsync() => RunAsync(user => Approvals.RunAsync(a => a.SubmitAsync(user, View.Statement.Id)));
 
-    private Task ApproveAsync() => RunAsync(user => Approvals.DecideAsync(user, View.Statement.Id, View.Current.Id, Decision.Approve, null));
+    // The decision names the revision the person read (View.Current); the service refuses it if another is current by now.
+    private Task ApproveAsync() => RunAsync(user => Approvals.RunAsync(a => a.DecideAsync(user, View.Statement.Id, View.Current.Id, Decision.Approve, null)));
 
     private Task RejectAsync() => RunAsync(async user =>
     {
-        await Approvals.DecideAsync(user, View.Statement.Id, View.Current.Id, Decision.Reject, _reason);
+        await Approvals.RunAsync(a => a.DecideAsync(user, View.Statement.Id, View.Current.Id, Decision.Reject, _reason));
         (_rejecting, _reason) = (false, "");
     });
 
-    private Task WithdrawAsync() => RunAsync(user => Approvals.WithdrawAsync(user, View.Statement.Id, null));
+    private Task WithdrawAsync() => RunAsync(user => Approvals.RunAsync(a => a.WithdrawAsync(user, View.Statement.Id, null)));
 
     private async Task RunAsync(Func<System.Security.Claims.ClaimsPrincipal, Task> action)
     {

@@ -1,6 +1,7 @@
 using CrisisComms.Web.Components.Shared;
 using CrisisComms.Web.Features.Live;
 using CrisisComms.Web.Infrastructure.Api;
+using CrisisComms.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 
@@ -16,7 +17,7 @@ public partial class FactSheet : LiveComponentBase
     [Parameter, EditorRequired] public Guid IncidentId { get; set; }
     [Parameter, EditorRequired] public IReadOnlyList<Fact> Facts { get; set; } = [];
     [Parameter] public EventCallback Changed { get; set; }
-    [Inject] private IncidentService Incidents { get; set; } = default!;
+    [Inject] private PerOperation<IncidentService> Incidents { get; set; } = default!;
     [Inject] private StaffTime Time { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 
@@ -56,7 +57,8 @@ public partial class FactSheet : LiveComponentBase
 
     protected override async Task RefreshAsync(ChangeEvent change)
     {
-        var facts = await Incidents.FactsAsync((await AuthState).User, IncidentId);
+        var user = (await AuthState).User;
+        var facts = await Incidents.RunAsync(s => s.FactsAsync(user, IncidentId));
         var seen = _seen ?? [];
         var changed = facts.Where(f => !seen.TryGetValue(f.Key, out var v) || v != f.Version).Select(f => f.Key).ToList();
         (_facts, _seen) = (facts, Versions(facts));
@@ -107,7 +109,8 @@ public partial class FactSheet : LiveComponentBase
     private async Task ShowHistoryAsync(string key)
     {
         _historyKey = key;
-        _history = await Incidents.FactHistoryAsync((await AuthState).User, IncidentId, key);
+        var user = (await AuthState).User;
+        _history = await Incidents.RunAsync(s => s.FactHistoryAsync(user, IncidentId, key));
     }
 
     private async Task SaveAsync()
@@ -117,7 +120,8 @@ public partial class FactSheet : LiveComponentBase
         _errors = new Dictionary<string, string[]>();
         try
         {
-            await Incidents.SetFactAsync((await AuthState).User, IncidentId, _key, _label, _type, _value);
+            var user = (await AuthState).User;
+            await Incidents.RunAsync(s => s.SetFactAsync(user, IncidentId, _key, _label, _type, _value));
             ResetForm();
             await Changed.InvokeAsync();
         }

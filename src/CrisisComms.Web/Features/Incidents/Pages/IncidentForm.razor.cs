@@ -1,14 +1,18 @@
 using CrisisComms.Web.Infrastructure.Api;
+using CrisisComms.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 
 namespace CrisisComms.Web.Features.Incidents.Pages;
 
-/// <summary>Open or edit an incident. Validation and the audit trail are in <see cref="IncidentService"/>.</summary>
+/// <summary>
+/// Open or edit an incident. Validation and the audit trail are in <see cref="IncidentService"/>. The save carries the
+/// version that was loaded (each call has a DbContext of its own), so an edit made meanwhile is refused, not overwritten.
+/// </summary>
 public partial class IncidentForm
 {
     [Parameter] public Guid? Id { get; set; }
-    [Inject] private IncidentService Incidents { get; set; } = default!;
+    [Inject] private PerOperation<IncidentService> Incidents { get; set; } = default!;
     [Inject] private StaffTime Time { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
@@ -38,7 +42,8 @@ public partial class IncidentForm
         if (Id is not { } id || id == _loadedId) return;
         try
         {
-            var i = await Incidents.GetAsync((await AuthState).User, id);
+            var user = (await AuthState).User;
+            var i = await Incidents.RunAsync(s => s.GetAsync(user, id));
             (_title, _slug, _summary, _severity, _status, _isPublic, _version) = (i.Title, i.Slug, i.Summary, i.Severity, i.Status, i.IsPublic, i.Version);
             (_detected, _aware, _nextUpdate) = (Time.ToInput(i.DetectedAt), Time.ToInput(i.AwareAt), Time.ToInput(i.NextUpdateDue));
             _loadedId = id;
@@ -69,7 +74,7 @@ public partial class IncidentForm
         try
         {
             var user = (await AuthState).User;
-            var saved = Id is { } id ? await Incidents.UpdateAsync(user, id, changes, _version) : await Incidents.CreateAsync(user, changes);
+            var saved = await Incidents.RunAsync(s => Id is { } id ? s.UpdateAsync(user, id, changes, _version) : s.CreateAsync(user, changes));
             Navigation.NavigateTo($"/dashboard/incidents/{saved.Id}");
         }
         catch (AppValidationException e) { _errors = e.Errors; _error = "Please correct the marked fields. Nothing was saved."; }

@@ -3,6 +3,7 @@ using CrisisComms.Web.Features.Audit;
 using CrisisComms.Web.Features.Live;
 using CrisisComms.Web.Features.Statements;
 using CrisisComms.Web.Infrastructure.Api;
+using CrisisComms.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 
@@ -16,8 +17,8 @@ namespace CrisisComms.Web.Features.Incidents.Pages;
 public partial class IncidentPage : LiveComponentBase
 {
     [Parameter] public Guid Id { get; set; }
-    [Inject] private IncidentService Incidents { get; set; } = default!;
-    [Inject] private StatementService Statements { get; set; } = default!;
+    [Inject] private PerOperation<IncidentService> Incidents { get; set; } = default!;
+    [Inject] private PerOperation<StatementService> Statements { get; set; } = default!;
     [Inject] private TemplateLibrary Templates { get; set; } = default!;
     [Inject] private StaffTime Time { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
@@ -30,6 +31,8 @@ public partial class IncidentPage : LiveComponentBase
     private string? _error;
     private bool _busy;
     private ChangeEvent? _lastChange;
+    /// <summary>Loads can overlap (a change arrives while one runs); only the latest started may show its result.</summary>
+    private int _loads;
 
     protected override Task OnParametersSetAsync() => ReloadAsync();
 
@@ -57,12 +60,14 @@ public partial class IncidentPage : LiveComponentBase
 
     private async Task ReloadAsync()
     {
+        var load = ++_loads;
         try
         {
             var user = (await AuthState).User;
-            _incident = await Incidents.GetAsync(user, Id);
-            _statements = await Statements.ListForIncidentAsync(user, Id);
-            _activity = await Incidents.ActivityAsync(user, Id);
+            var (incident, activity) = await Incidents.RunAsync(async i => (await i.GetAsync(user, Id), await i.ActivityAsync(user, Id)));
+            var statements = await Statements.RunAsync(s => s.ListForIncidentAsync(user, Id));
+            if (load != _loads) return;
+            (_incident, _statements, _activity) = (incident, statements, activity);
         }
         catch (Exception e) when (e is NotFoundException or AccessDeniedException) { _error = e.Message; }
     }
@@ -72,7 +77,8 @@ public partial class IncidentPage : LiveComponentBase
         _busy = true;
         try
         {
-            var view = await Statements.CreateAsync((await AuthState).User, Id, new NewStatement { Template = _templateId });
+            var user = (await AuthState).User;
+            var view = await Statements.RunAsync(s => s.CreateAsync(user, Id, new NewStatement { Template = _templateId }));
             Navigation.NavigateTo($"/dashboard/statements/{view.Statement.Id}");
         }
         catch (AppValidationException e) { _error = "The template cannot be used for this incident yet: " + string.Join(" ", e.Errors.SelectMany(x => x.Value)); }

@@ -1,6 +1,7 @@
 using CrisisComms.Web.Components.Shared;
 using CrisisComms.Web.Features.Live;
 using CrisisComms.Web.Infrastructure.Api;
+using CrisisComms.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 
@@ -13,7 +14,7 @@ namespace CrisisComms.Web.Features.Incidents.Pages;
 /// </summary>
 public partial class IncidentsList : LiveComponentBase
 {
-    [Inject] private IncidentService Incidents { get; set; } = default!;
+    [Inject] private PerOperation<IncidentService> Incidents { get; set; } = default!;
     [Inject] private StaffTime Time { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 
@@ -22,6 +23,8 @@ public partial class IncidentsList : LiveComponentBase
     private IncidentStatus? _status;
     private IncidentSeverity? _severity;
     private string? _error;
+    /// <summary>Typing and live changes start loads that can overlap; only the latest started may show its result.</summary>
+    private int _loads;
 
     protected override Task OnInitializedAsync() => LoadAsync();
 
@@ -38,10 +41,14 @@ public partial class IncidentsList : LiveComponentBase
 
     private async Task LoadAsync()
     {
+        var load = ++_loads;
         try
         {
-            _incidents = await Incidents.ListAsync((await AuthState).User, new IncidentFilter(_status, _severity, _text));
-            _error = null;
+            var user = (await AuthState).User;
+            var filter = new IncidentFilter(_status, _severity, _text);
+            var incidents = await Incidents.RunAsync(s => s.ListAsync(user, filter));
+            if (load != _loads) return;
+            (_incidents, _error) = (incidents, null);
         }
         catch (AccessDeniedException e)
         {

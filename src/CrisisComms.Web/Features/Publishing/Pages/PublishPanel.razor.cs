@@ -3,6 +3,7 @@ using CrisisComms.Web.Features.Incidents;
 using CrisisComms.Web.Features.Live;
 using CrisisComms.Web.Features.Statements;
 using CrisisComms.Web.Infrastructure.Api;
+using CrisisComms.Web.Infrastructure.Data;
 using CrisisComms.Web.Infrastructure.Options;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -19,7 +20,7 @@ public partial class PublishPanel : LiveComponentBase
 {
     [Parameter, EditorRequired] public StatementView View { get; set; } = default!;
     [Parameter] public EventCallback Changed { get; set; }
-    [Inject] private PublishingService Publishing { get; set; } = default!;
+    [Inject] private PerOperation<PublishingService> Publishing { get; set; } = default!;
     [Inject] private StaffTime Time { get; set; } = default!;
     [Inject] private IOptions<OrganisationOptions> Org { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
@@ -75,12 +76,12 @@ public partial class PublishPanel : LiveComponentBase
     {
         if (!ScheduleTime.TryParseLocal(_local, Org.Value.TimeZoneInfo, out var utc, out _, out var error))
             throw new AppValidationException("at", error!);
-        await Publishing.ScheduleAsync(user, View.Statement.Id, utc);
+        await Publishing.RunAsync(p => p.ScheduleAsync(user, View.Statement.Id, utc));
     });
 
-    private Task UnscheduleAsync() => RunAsync(user => Publishing.UnscheduleAsync(user, View.Statement.Id));
+    private Task UnscheduleAsync() => RunAsync(user => Publishing.RunAsync(p => p.UnscheduleAsync(user, View.Statement.Id)));
 
-    private Task PublishNowAsync() => RunAsync(user => Publishing.PublishNowAsync(user, View.Statement.Id));
+    private Task PublishNowAsync() => RunAsync(user => Publishing.RunAsync(p => p.PublishNowAsync(user, View.Statement.Id)));
 
     private async Task RunAsync(Func<System.Security.Claims.ClaimsPrincipal, Task> action)
     {

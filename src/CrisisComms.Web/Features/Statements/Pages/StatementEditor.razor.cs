@@ -3,6 +3,7 @@ using CrisisComms.Web.Features.Accounts;
 using CrisisComms.Web.Features.Incidents;
 using CrisisComms.Web.Features.Live;
 using CrisisComms.Web.Infrastructure.Api;
+using CrisisComms.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Routing;
@@ -16,11 +17,13 @@ namespace CrisisComms.Web.Features.Statements.Pages;
 /// Live: every change of this statement (state, sign-off, schedule, publication, revisions) and of
 /// its incident's facts reloads it — but never replaces text the user has not saved: a revision
 /// saved by someone else meanwhile is announced instead, and the save's 409 check does the rest.
+/// Every call has a DbContext of its own, so a save carries the revision it was typed on (<c>_base</c>), not a loaded entity.
 /// </summary>
 public partial class StatementEditor : LiveComponentBase
 {
     [Parameter] public Guid Id { get; set; }
-    [Inject] private StatementService Statements { get; set; } = default!;
+    [Inject] private PerOperation<StatementService> Statements { get; set; } = default!;
+    [Inject] private StatementRenderer Renderer { get; set; } = default!;
     [Inject] private StaffTime Time { get; set; } = default!;
     [Inject] private IJSRuntime Js { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
@@ -78,8 +81,11 @@ public partial class StatementEditor : LiveComponentBase
         try
         {
             var user = (await AuthState).User;
-            var view = await Statements.GetAsync(user, Id);
-            return (view, await Statements.ModelAsync(user, view.Incident.Id));
+            return await Statements.RunAsync(async s =>
+            {
+                var view = await s.GetAsync(user, Id);
+                return (view, await s.ModelAsync(user, view.Incident.Id));
+            });
         }
         catch (Exception e) when (e is NotFoundException or AccessDeniedException) { _error = e.Message; return null; }
     }
@@ -144,7 +150,7 @@ public partial class StatementEditor : LiveComponentBase
     private void UpdatePreview()
     {
         if (_view is null || _model is null) return;
-        var (outcome, counts) = Statements.Preview(_model, _view.Statement.Kind, _title, _body);
+        var (outcome, counts) = Renderer.Preview(_model, _view.Statement.Kind, _title, _body);
         _problems = outcome.Problems;
         if (outcome.Result is not null) _preview = outcome.Result;
         _counts = counts ?? _counts;
@@ -158,7 +164,8 @@ public partial class StatementEditor : LiveComponentBase
         _error = null;
         try
         {
-            await Statements.SaveAsync((await AuthState).User, Id, _title, _body, baseRevision);
+            var user = (await AuthState).User;
+            await Statements.RunAsync(s => s.SaveAsync(user, Id, _title, _body, baseRevision));
             _conflict = null;
             await ReloadAsync(resetText: true);
         }
@@ -199,9 +206,9 @@ public partial class StatementEditor : LiveComponentBase
         UpdatePreview();
     }
 
-    private Task RerenderAsync() => RunAsync(async user => await Statements.RerenderAsync(user, Id, _base));
+    private Task RerenderAsync() => RunAsync(user => Statements.RunAsync(s => s.RerenderAsync(user, Id, _base)));
 
-    private Task RestoreAsync(StatementRevision revision) => RunAsync(async user => await Statements.RestoreAsync(user, Id, revision.Id, _base));
+    private Task RestoreAsync(StatementRevision revision) => RunAsync(user => Statements.RunAsync(s => s.RestoreAsync(user, Id, revision.Id, _base)));
 
     private async Task RunAsync(Func<System.Security.Claims.ClaimsPrincipal, Task> action)
     {
@@ -222,7 +229,7 @@ public partial class StatementEditor : LiveComponentBase
         _busy = true;
         var user = (await AuthState).User;
         StatementView? correction = null;
-        _error = await Components.Shared.UiAction.RunAsync(async () => correction = await Statements.CreateCorrectionAsync(user, Id));
+        _error = await Components.Shared.UiAction.RunAsync(async () => correction = await Statements.RunAsync(s => s.CreateCorrectionAsync(user, Id)));
         _busy = false;
         if (correction is not null) Navigation.NavigateTo(StatementHref(correction.Statement.Id));
     }

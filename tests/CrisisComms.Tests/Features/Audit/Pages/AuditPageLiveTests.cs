@@ -40,8 +40,8 @@ public sealed class AuditPageLiveTests(AppFactory app) : LivePageContext(app)
         await SignInAsync("admin@demo.local", StaffRoles.Admin);
         var page = Render<AuditPage>();
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=audit-seq]")), Wait);
-        page.Find("input[data-testid=audit-action]").Change("statement.");
-        await page.Find("button[data-testid=audit-search]").ClickAsync(new());
+        await page.InvokeAsync(() => page.Find("input[data-testid=audit-action]").Change("statement."));
+        await page.InvokeAsync(() => page.Find("button[data-testid=audit-search]").ClickAsync(new()));
         page.WaitForAssertion(() => Assert.All(page.FindAll("[data-testid=audit-table] tbody tr code"), c => Assert.StartsWith("statement.", c.TextContent)), Wait);
         var rows = page.FindAll("[data-testid=audit-seq]").Count;
 

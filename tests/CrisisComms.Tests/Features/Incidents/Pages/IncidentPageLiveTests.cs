@@ -62,8 +62,8 @@ public sealed class IncidentPageLiveTests(AppFactory app) : LivePageContext(app)
         await OpenTabAsync(page, "Facts", "facts-table");
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll($"[data-testid=fact-value-{key}]")), Wait);
 
-        await page.Find($"[data-testid=edit-fact-{key}]").ClickAsync(new());
-        page.Find("input[data-testid=fact-value-input]").Change("0800 999 999");
+        await page.InvokeAsync(() => page.Find($"[data-testid=edit-fact-{key}]").ClickAsync(new()));
+        await page.InvokeAsync(() => page.Find("input[data-testid=fact-value-input]").Change("0800 999 999"));
 
         await SetFactAsync(incident, key, "0800 000 002");
 
@@ -75,7 +75,7 @@ public sealed class IncidentPageLiveTests(AppFactory app) : LivePageContext(app)
         }, Wait);
         Assert.Equal("0800 999 999", page.Find("input[data-testid=fact-value-input]").GetAttribute("value"));
 
-        await page.Find("button[data-testid=fact-reload]").ClickAsync(new());
+        await page.InvokeAsync(() => page.Find("button[data-testid=fact-reload]").ClickAsync(new()));
         page.WaitForAssertion(() => Assert.Equal("0800 000 002", page.Find("input[data-testid=fact-value-input]").GetAttribute("value")), Wait);
         Assert.Empty(page.FindAll("[data-testid=fact-changed-notice]"));
     }
@@ -85,7 +85,8 @@ public sealed class IncidentPageLiveTests(AppFactory app) : LivePageContext(app)
 
     private static async Task OpenTabAsync(IRenderedComponent<IncidentPage> page, string title, string shows)
     {
-        await page.FindAll(".mud-tab").First(t => t.TextContent.Trim() == title).ClickAsync(new());
+        // Found and clicked in one go on the renderer: news of what the test just arranged may re-render the page in between.
+        await page.InvokeAsync(() => page.FindAll(".mud-tab").First(t => t.TextContent.Trim() == title).ClickAsync(new()));
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll($"[data-testid={shows}]")), TimeSpan.FromSeconds(5));
     }
 

@@ -27,7 +27,7 @@ public sealed class CorrectionEditorTests : BunitContext, IClassFixture<AppFacto
     {
         _app = app;
         app.CreateRawClient().Dispose(); // start the app: migrations and demo data
-        _scope = app.Services.CreateScope();
+        _scope = CircuitScope.Create(app);
         Services.AddMudServices();
         Services.AddFallbackServiceProvider(_scope.ServiceProvider);
         JSInterop.Mode = JSRuntimeMode.Loose;
@@ -42,7 +42,7 @@ public sealed class CorrectionEditorTests : BunitContext, IClassFixture<AppFacto
         Assert.Empty(editor.FindAll("[data-testid=corrected-by]"));
         Assert.True(editor.Find("input[data-testid=editor-title]").HasAttribute("readonly")); // published text is read-only
 
-        await editor.Find("button[data-testid=write-correction]").ClickAsync(new());
+        await editor.InvokeAsync(() => editor.Find("button[data-testid=write-correction]").ClickAsync(new()));
 
         var navigation = Services.GetRequiredService<NavigationManager>();
         editor.WaitForAssertion(() => Assert.Matches("/dashboard/statements/[0-9a-f-]{36}$", navigation.Uri), Wait);
@@ -90,7 +90,7 @@ public sealed class CorrectionEditorTests : BunitContext, IClassFixture<AppFacto
         var navigation = Services.GetRequiredService<NavigationManager>();
         var before = navigation.Uri;
 
-        await editor.Find("button[data-testid=write-correction]").ClickAsync(new());
+        await editor.InvokeAsync(() => editor.Find("button[data-testid=write-correction]").ClickAsync(new()));
 
         editor.WaitForAssertion(() => Assert.Contains("needs the Author role", editor.Find("[data-testid=editor-error]").TextContent), Wait);
         Assert.Equal(before, navigation.Uri);

@@ -39,7 +39,7 @@ public sealed class StatementEditorLiveTests(AppFactory app) : LivePageContext(a
     {
         var id = await CreateStatementAsync("faq", "FAQ", "Original answer");
         var editor = await RenderEditorAsync(id);
-        editor.Find("textarea[data-testid=editor-body]").Input("My own answer");
+        await editor.InvokeAsync(() => editor.Find("textarea[data-testid=editor-body]").Input("My own answer"));
         editor.WaitForAssertion(() => Assert.NotEmpty(editor.FindAll("[data-testid=unsaved]")), Wait);
 
         var (_, other) = await App.CreateUserAsync("legal", StaffRoles.Author);
@@ -54,7 +54,7 @@ public sealed class StatementEditorLiveTests(AppFactory app) : LivePageContext(a
         Assert.Equal("My own answer", Body(editor));
         Assert.NotEmpty(editor.FindAll("[data-testid=unsaved]"));
 
-        await editor.Find("button[data-testid=editor-save]").ClickAsync(new());
+        await editor.InvokeAsync(() => editor.Find("button[data-testid=editor-save]").ClickAsync(new()));
 
         editor.WaitForAssertion(() => Assert.Contains("Someone else saved revision 2", editor.Find("[data-testid=conflict]").TextContent), Wait);
         Assert.Equal("My own answer", Body(editor));
@@ -67,7 +67,7 @@ public sealed class StatementEditorLiveTests(AppFactory app) : LivePageContext(a
     {
         var id = await CreateStatementAsync("faq", "FAQ", "Answer");
         var editor = await RenderEditorAsync(id);
-        editor.Find("textarea[data-testid=editor-body]").Input("Typing on");
+        await editor.InvokeAsync(() => editor.Find("textarea[data-testid=editor-body]").Input("Typing on"));
         editor.WaitForAssertion(() => Assert.NotEmpty(editor.FindAll("[data-testid=unsaved]")), Wait);
 
         await AsAsync("author@demo.local", async (sp, author) =>
