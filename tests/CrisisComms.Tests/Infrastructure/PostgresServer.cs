@@ -146,19 +146,7 @@ public sealed class PostgresServer
             $"pid=$(head -n 1 '{DataDirectory}/postmaster.pid'); " +
             "if [ -n \"$pid\" ]; then kill -QUIT \"$pid\"; while kill -0 \"$pid\"; do sleep 0.1; done; fi; " +
             $"rm -rf '{Folder}'";
-        var setsid = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
-        var start = new ProcessStartInfo(setsid ?? "/bin/sh")
-        {
-            UseShellExecute = false,
-            // Pipes of its own, never the test host's output (whose reader would otherwise wait for it).
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        if (setsid is not null) foreach (var a in new[] { "-f", "/bin/sh" }) start.ArgumentList.Add(a);
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-        using var watcher = Process.Start(start) ?? throw new InvalidOperationException("Could not start the clean-up of the PostgreSQL test server.");
+        ScaleOut.OrphanReaper.RunDetached(script, "the clean-up of the PostgreSQL test server");
     }
 
     /// <summary>Stops the server at once (its data is thrown away) and deletes its folder.</summary>

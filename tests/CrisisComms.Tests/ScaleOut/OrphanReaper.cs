@@ -21,6 +21,15 @@ internal static class OrphanReaper
             $"while kill -0 {hostPid ?? Environment.ProcessId} && kill -0 {pid}; do sleep 0.2; done; " +
             $"if {{ tr '\\0' ' ' < /proc/{pid}/cmdline; readlink /proc/{pid}/cwd; }} 2>/dev/null | grep -qF -- '{folder}'; then kill -9 {pid}; fi; " +
             $"rm -rf '{folder}'";
+        RunDetached(script, "the clean-up watcher for " + folder);
+    }
+
+    /// <summary>
+    /// Runs a shell <paramref name="script"/> detached from this process (its own session, its own pipes), so it keeps
+    /// running after the test host is gone — killed, or its process tree killed.
+    /// </summary>
+    public static void RunDetached(string script, string what)
+    {
         var setsid = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
         var start = new ProcessStartInfo(setsid ?? "/bin/sh")
         {
@@ -33,7 +42,7 @@ internal static class OrphanReaper
         if (setsid is not null) foreach (var a in new[] { "-f", "/bin/sh" }) start.ArgumentList.Add(a);
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(script);
-        using var watcher = Process.Start(start) ?? throw new InvalidOperationException("Could not start the clean-up watcher for " + folder);
+        using var watcher = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + what);
     }
 
     /// <summary>True when <paramref name="pid"/> runs with <paramref name="folder"/> on its command line or as its working directory (so it is ours, not a reused pid).</summary>
