@@ -19,7 +19,9 @@ public sealed record ChangeEvent(
     [System.Text.Json.Serialization.JsonIgnore]
     public bool FromOtherInstance { get; init; }
 
-    /// <summary>On "presence.changed": the page's presence as it now is, so other instances can show it too.</summary>
+    /// <summary>On "presence.changed": the page's presence as it now is, so other instances can show it too.
+    /// Left out of JSON when null, so the "change" messages of /hubs/changes keep their shape.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public PresenceSignal? Presence { get; init; }
 
     public bool IsAbout(Guid id) => IncidentId == id || StatementId == id || EntityId == id.ToString();
