@@ -32,11 +32,12 @@ public sealed class RedisChangeFeed(RedisConnection redis, ILogger<RedisChangeFe
     public void Publish(ChangeEvent change)
     {
         _local.Publish(change);
-        if (change.FromOtherInstance || !redis.GetAsync().IsCompletedSuccessfully) return;
+        var connecting = redis.GetAsync();
+        if (change.FromOtherInstance || !connecting.IsCompletedSuccessfully) return;
         try
         {
             // Fire and forget keeps the order changes were committed in and never holds up a save.
-            redis.GetAsync().Result.GetSubscriber().Publish(_channel, JsonSerializer.SerializeToUtf8Bytes(new Envelope(InstanceId, change)), CommandFlags.FireAndForget);
+            connecting.Result.GetSubscriber().Publish(_channel, JsonSerializer.SerializeToUtf8Bytes(new Envelope(InstanceId, change)), CommandFlags.FireAndForget);
         }
         catch (RedisException e)
         {

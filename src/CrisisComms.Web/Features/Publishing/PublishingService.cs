@@ -147,15 +147,8 @@ public sealed class PublishingService(
             await db.Database.OpenConnectionAsync();
             try
             {
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({StatementLockKey(statementId)})");
-                try
-                {
-                    return await PublishLockedAsync(statementId, revisionId, trigger, actor, dueCheck);
-                }
-                finally
-                {
-                    await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({StatementLockKey(statementId)})");
-                }
+                return await AdvisoryLock.HoldAsync(db.Database.GetDbConnection(), StatementLockKey(statementId),
+                    () => PublishLockedAsync(statementId, revisionId, trigger, actor, dueCheck));
             }
             finally
             {

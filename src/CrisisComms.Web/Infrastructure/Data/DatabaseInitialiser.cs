@@ -28,19 +28,12 @@ public sealed class DatabaseInitialiser(
             var unpooled = new Npgsql.NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false };
             await using var lockConnection = new Npgsql.NpgsqlConnection(unpooled.ConnectionString);
             await lockConnection.OpenAsync(ct);
-            await using (var take = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_lock({InitialiseLockKey})", lockConnection))
-                await take.ExecuteNonQueryAsync(ct);
-            try
+            await AdvisoryLock.HoldAsync(lockConnection, InitialiseLockKey, async () =>
             {
                 await InitialiseLockedAsync(ct);
                 // Hangfire's tables too: its own installer has no lock, and two instances installing at once fail.
                 Features.Publishing.PublishingExtensions.InstallPostgresJobStorage(lockConnection);
-            }
-            finally
-            {
-                await using var release = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_unlock({InitialiseLockKey})", lockConnection);
-                await release.ExecuteNonQueryAsync(CancellationToken.None);
-            }
+            }, ct);
             return;
         }
         await InitialiseLockedAsync(ct);

@@ -29,7 +29,7 @@ public static class ScaleOutExtensions
         services.AddSignalR().AddStackExchangeRedis(o =>
         {
             // Its own channels under this deployment's prefix, over the connection the change feed uses.
-            o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal((redis.ChannelPrefix ?? "crisiscomms") + ":signalr");
+            o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal(redis.ChannelPrefix + ":signalr");
         });
         services.AddOptions<Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions>()
             .Configure<RedisConnection>((o, connection) => o.ConnectionFactory = _ => connection.GetAsync());
