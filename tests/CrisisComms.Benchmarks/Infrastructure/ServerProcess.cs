@@ -217,12 +217,7 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>A loopback port nothing listens on right now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => CrisisComms.Tests.Infrastructure.LocalProcesses.FreePort();
 
     /// <summary>A loopback URL on a free port, e.g. http://127.0.0.1:41234/.</summary>
     public static Uri FreeLoopbackUrl() => new($"http://127.0.0.1:{FreePort()}/");

@@ -109,7 +109,7 @@ public sealed class PostgresServer
         Exception? last = null;
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var started = new PostgresServer(bin, runAs, folder, FreePort());
+            var started = new PostgresServer(bin, runAs, folder, LocalProcesses.FreePort());
             try
             {
                 started.Tool("pg_ctl", ["start", "-D", started.DataDirectory, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "-o", started.ServerOptions()], "pg_ctl start");
@@ -261,12 +261,5 @@ public sealed class PostgresServer
         if (users.Contains("postgres")) return "postgres";
         if (users.Contains("nobody")) return "nobody";
         throw new InvalidOperationException($"Running as root, and there is no \"postgres\" or \"nobody\" user to run the PostgreSQL test server as: {InstallHint}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -77,12 +77,12 @@ public sealed class AppInstance : IAsyncDisposable
         if (!File.Exists(appDll))
             throw new FileNotFoundException("The web app's build output is not beside the tests (the test project references CrisisComms.Web; build it).", appDll);
 
-        var port = FreePort();
+        var port = Infrastructure.LocalProcesses.FreePort();
         var baseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
         var dataDirectory = Path.Combine(Parent, $"{name}-{Guid.NewGuid():n}");
         Directory.CreateDirectory(dataDirectory);
 
-        var start = new ProcessStartInfo(DotnetHost())
+        var start = new ProcessStartInfo(Infrastructure.LocalProcesses.DotnetHost())
         {
             // The content root: appsettings*.json, content/templates and the static-web-assets manifests are copied here.
             WorkingDirectory = AppContext.BaseDirectory,
@@ -205,22 +205,5 @@ public sealed class AppInstance : IAsyncDisposable
         try { Directory.Delete(DataDirectory, recursive: true); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>The dotnet host running these tests (the SDK sets DOTNET_HOST_PATH), else the one on the PATH.</summary>
-    private static string DotnetHost()
-    {
-        var fromSdk = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(fromSdk) && File.Exists(fromSdk)) return fromSdk;
-        var self = Environment.ProcessPath;
-        if (self is not null && Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase)) return self;
-        return "dotnet";
     }
 }

@@ -45,7 +45,7 @@ public sealed partial class NginxProxy : IDisposable
         var upstreams = UpstreamServer().Matches(example);
         if (upstreams.Count != 2 || !ListenLine().IsMatch(example))
             throw new InvalidOperationException($"The README's nginx example should have two `server host:port;` upstream lines and one `listen <port>;` line; it has {upstreams.Count} upstream(s).");
-        var port = FreePort();
+        var port = Infrastructure.LocalProcesses.FreePort();
         var replaced = new Queue<Uri>([first, second]);
         var config = UpstreamServer().Replace(example, m => $"server 127.0.0.1:{replaced.Dequeue().Port.ToString(CultureInfo.InvariantCulture)};");
         config = ListenLine().Replace(config, $"listen 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)};", 1);
@@ -127,13 +127,6 @@ public sealed partial class NginxProxy : IDisposable
         catch (InvalidOperationException) { }
         _process.Dispose();
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [GeneratedRegex(@"<!-- nginx-example[^>]*-->\s*```nginx\n(.*?)```", RegexOptions.Singleline)]

@@ -64,7 +64,7 @@ public sealed class RedisServer
             var folder = Path.Combine(Parent, Guid.NewGuid().ToString("n"));
             Directory.CreateDirectory(folder);
             File.WriteAllText(Path.Combine(folder, "owner.pid"), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-            var port = FreePort();
+            var port = Infrastructure.LocalProcesses.FreePort();
             var log = new ProcessLog($"redis-server :{port}", keptLines: 500);
             Process process;
             try
@@ -247,12 +247,5 @@ public sealed class RedisServer
     private static void TryDelete(string folder)
     {
         try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

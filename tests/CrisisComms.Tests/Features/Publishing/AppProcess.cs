@@ -76,9 +76,9 @@ public sealed class AppProcess : IDisposable
         var appDll = Path.Combine(AppContext.BaseDirectory, "CrisisComms.Web.dll");
         if (!File.Exists(appDll)) throw new FileNotFoundException("The web app's build output is not beside the tests.", appDll);
 
-        var port = FreePort();
+        var port = Infrastructure.LocalProcesses.FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
-        var start = new ProcessStartInfo(DotnetHost())
+        var start = new ProcessStartInfo(Infrastructure.LocalProcesses.DotnetHost())
         {
             WorkingDirectory = AppContext.BaseDirectory, // content root: appsettings*.json and content/templates are copied here
             RedirectStandardOutput = true,
@@ -207,22 +207,5 @@ public sealed class AppProcess : IDisposable
                 _problems.Add(line);
             while (_log.Count > KeptLogLines) _log.Dequeue();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>The dotnet host running these tests (the SDK sets DOTNET_HOST_PATH), else the one on the PATH.</summary>
-    private static string DotnetHost()
-    {
-        var fromSdk = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(fromSdk) && File.Exists(fromSdk)) return fromSdk;
-        var self = Environment.ProcessPath;
-        if (self is not null && Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase)) return self;
-        return "dotnet";
     }
 }
