@@ -30,7 +30,8 @@ public sealed class ApprovalService(
     ApprovalPolicyService policies,
     AuditLog audit,
     TimeProvider time,
-    StatementRenderer renderer)
+    StatementRenderer renderer,
+    RenderGate renderGate)
 {
     private const int MaxAttempts = 5;
 
@@ -122,9 +123,14 @@ public sealed class ApprovalService(
             return approval;
         });
 
+    /// <summary>The longest reason a withdrawal may give (it is kept in the audit record).</summary>
+    public const int ReasonMaxLength = 500;
+
     public async Task WithdrawAsync(ClaimsPrincipal actor, Guid statementId, string? reason) =>
         await WithRetryAsync(async () =>
         {
+            if (reason is { Length: > ReasonMaxLength })
+                throw new AppValidationException("reason", $"The reason is {reason.Length:N0} characters; the limit is {ReasonMaxLength}.") { Status = StatusCodes.Status413PayloadTooLarge };
             var user = await authorizer.RequireAsync(actor, StaffRoles.Author);
             var statement = await LoadAsync(statementId);
             StatementWorkflow.EnsureAllowed(statement.State, StatementAction.Withdraw);
@@ -185,6 +191,15 @@ public sealed class ApprovalService(
         return await db.StatementComments.AsNoTracking().Where(c => c.StatementId == statementId).OrderBy(c => c.At).ToListAsync();
     }
 
+    /// <summary>A comment's Markdown within the same budgets as a statement's, at the render gate.</summary>
+    private async Task<string> RenderCommentAsync(string body)
+    {
+        var problems = new List<Statements.RenderProblem>();
+        var html = await renderGate.RunAsync(() => renderer.TryMarkdownToSafeHtml("body", body, problems));
+        if (html is null) Statements.StatementService.ThrowIfOverBudget(problems);
+        return html!;
+    }
+
     public async Task<StatementComment> AddCommentAsync(ClaimsPrincipal actor, Guid statementId, string? markdown)
     {
         var user = await authorizer.RequireAsync(actor, [.. StaffRoles.All]);
@@ -196,7 +211,7 @@ public sealed class ApprovalService(
         var comment = new StatementComment
         {
             Id = Guid.NewGuid(), StatementId = statementId, RevisionId = revision.Id, RevisionNumber = revision.Number,
-            AuthorId = user.Id, AuthorName = user.Email, Body = body, Html = renderer.MarkdownToSafeHtml(body), At = time.GetUtcNow(),
+            AuthorId = user.Id, AuthorName = user.Email, Body = body, Html = await RenderCommentAsync(body), At = time.GetUtcNow(),
         };
         db.StatementComments.Add(comment);
         audit.Record(new AuditActor(user.Id, user.Email), "statement.commented", "statement", statementId.ToString(),

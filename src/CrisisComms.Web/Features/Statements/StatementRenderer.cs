@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -6,11 +7,15 @@ using Fluid;
 using Fluid.Values;
 using Ganss.Xss;
 using Markdig;
+using Markdig.Syntax;
 
 namespace CrisisComms.Web.Features.Statements;
 
-/// <summary>A problem in a template or statement, with where it is.</summary>
-public sealed record RenderProblem(string Field, int? Line, string Message)
+/// <summary>
+/// A problem in a template or statement, with where it is. <paramref name="BudgetStatus"/> is set when the text is
+/// over a budget (413 too large, 400 too deep or too slow): the API answers with it rather than a preview.
+/// </summary>
+public sealed record RenderProblem(string Field, int? Line, string Message, int? BudgetStatus = null)
 {
     public override string ToString() => Line is { } l ? $"{Field}, line {l}: {Message}" : $"{Field}: {Message}";
 }
@@ -42,13 +47,28 @@ public sealed partial class StatementRenderer
 
     public RenderOutcome Render(string titleSource, string bodySource, LiquidModel model)
     {
+        var clock = Stopwatch.StartNew();
+        titleSource ??= "";
+        bodySource ??= "";
         var used = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var problems = new List<RenderProblem>();
+        // Sizes first, so nothing larger than the budget is ever scanned or parsed.
+        if (titleSource.Length > StatementRevision.TitleMaxLength)
+            problems.Add(new RenderProblem("title", null, $"The title is {titleSource.Length:N0} characters; the limit is {StatementRevision.TitleMaxLength}.", 413));
+        var bytes = Encoding.UTF8.GetByteCount(bodySource);
+        if (bytes > StatementRevision.BodyMaxBytes)
+            problems.Add(new RenderProblem("body", null, $"The text is {bytes / 1024.0:0.#} KB; the limit is {StatementRevision.BodyMaxBytes / 1024} KB.", 413));
+        if (problems.Count > 0) return new RenderOutcome(null, problems);
+
         var title = RenderLiquid("title", titleSource, model, used, problems)?.Trim();
         var markdown = RenderLiquid("body", bodySource, model, used, problems);
         if (problems.Count > 0 || title is null || markdown is null) return new RenderOutcome(null, problems);
 
-        var html = MarkdownToSafeHtml(markdown);
+        var html = TryMarkdownToSafeHtml("body", markdown, problems);
+        if (html is null) return new RenderOutcome(null, problems);
+        if (clock.Elapsed > TextBudget.RenderTime)
+            return new RenderOutcome(null, [new RenderProblem("body", null,
+                $"The text took {clock.Elapsed.TotalSeconds:0.#} s to render; the limit is {TextBudget.RenderTime.TotalSeconds:0.#} s. Simplify it (fewer loops, links or table cells) or split it.", 400)]);
         var safeTitle = title.ReplaceLineEndings(" ");
         return new RenderOutcome(new RenderedStatement(safeTitle, markdown, html, Hash(safeTitle, html), used), []);
     }
@@ -64,7 +84,52 @@ public sealed partial class StatementRenderer
     }
 
     /// <summary>Markdig with raw HTML off, then the sanitiser. Public so the XSS corpus can test this stage alone.</summary>
-    public string MarkdownToSafeHtml(string markdown) => _sanitizer.Sanitize(Markdig.Markdown.ToHtml(markdown, Markdown));
+    public string MarkdownToSafeHtml(string markdown)
+    {
+        var problems = new List<RenderProblem>();
+        return TryMarkdownToSafeHtml("markdown", markdown, problems)
+            ?? throw new Infrastructure.Api.AppValidationException("markdown", problems[0].ToString()) { Status = problems[0].BudgetStatus ?? 400 };
+    }
+
+    /// <summary>
+    /// Markdown to sanitised HTML within the budgets (line shape, then Markdig's parse, then the document's size and
+    /// depth); null with a problem naming <paramref name="field"/> when the text is over one.
+    /// </summary>
+    public string? TryMarkdownToSafeHtml(string field, string markdown, List<RenderProblem> problems)
+    {
+        if (markdown.Length > TextBudget.RenderedChars)
+        {
+            problems.Add(new RenderProblem(field, null, $"The text is {markdown.Length:N0} characters once its placeholders are filled in; the limit is {TextBudget.RenderedChars:N0}.", 413));
+            return null;
+        }
+        if (TextBudget.CheckMarkdownLines(field, markdown) is { } shape)
+        {
+            problems.Add(shape);
+            return null;
+        }
+        MarkdownDocument document;
+        try
+        {
+            document = Markdig.Markdown.Parse(markdown, Markdown);
+        }
+        catch (ArgumentException)
+        {
+            // Markdig's own depth guard ("too deeply nested"): the backstop behind the line scan.
+            problems.Add(new RenderProblem(field, null, $"The text nests links, emphasis or brackets too deeply; the limit is {TextBudget.MarkdownDepth} levels.", 400));
+            return null;
+        }
+        if (TextBudget.CheckDocument(field, document) is { } size)
+        {
+            problems.Add(size);
+            return null;
+        }
+        var writer = new StringWriter();
+        var renderer = new Markdig.Renderers.HtmlRenderer(writer);
+        Markdown.Setup(renderer);
+        renderer.Render(document);
+        writer.Flush();
+        return _sanitizer.Sanitize(writer.ToString());
+    }
 
     /// <summary>SHA-256 over exactly what is published: the title and the HTML.</summary>
     public static string Hash(string title, string html) =>
@@ -73,6 +138,11 @@ public sealed partial class StatementRenderer
     private static string? RenderLiquid(string field, string source, LiquidModel model, IDictionary<string, string> used, List<RenderProblem> problems)
     {
         source ??= "";
+        if (TextBudget.CheckLiquid(field, source) is { } shape)
+        {
+            problems.Add(shape);
+            return null;
+        }
         if (UnsupportedTag().Match(source) is { Success: true } tag)
         {
             problems.Add(new RenderProblem(field, LineAt(source, tag.Index), $"{{% {tag.Groups[1].Value} %}} is not available in statements: write the text in place."));
@@ -110,7 +180,13 @@ public sealed partial class StatementRenderer
 
         try
         {
-            return template.Render(context, NullEncoder.Default);
+            var output = new BudgetWriter(field);
+            template.RenderAsync(output, context, NullEncoder.Default).AsTask().GetAwaiter().GetResult(); // synchronous in practice: every value here is in memory
+            return output.ToString();
+        }
+        catch (BudgetWriter.FullException full)
+        {
+            problems.Add(full.Problem);
         }
         catch (PlaceholderException e)
         {
@@ -186,7 +262,7 @@ public sealed partial class StatementRenderer
     [GeneratedRegex(@"Undefined filter '([^']+)'")]
     private static partial Regex UndefinedFilter();
 
-    [GeneratedRegex(@"\{%-?\s*(include|render|layout|section|cycle)\b")]
+    [GeneratedRegex(@"\{%-?\s*(include|render|layout|section|cycle|liquid)\b")]
     private static partial Regex UnsupportedTag();
 
     [GeneratedRegex(@"\(\s*([^()\s]+?)\s*\.\.\s*([^()\s]+?)\s*\)")]
@@ -194,6 +270,27 @@ public sealed partial class StatementRenderer
 
     [GeneratedRegex(@"\b(org|incident|facts)\s*(\.\s*\w+\s*)?(\.\s*\w+|\[[^\]]*\])(\s*(\.\s*\w+|\[[^\]]*\]))*")]
     private static partial Regex DeepAccess();
+
+    /// <summary>Collects a template's output and stops it once it passes <see cref="TextBudget.RenderedChars"/>.</summary>
+    private sealed class BudgetWriter(string field) : StringWriter
+    {
+        public override void Write(char value) { Grow(1); base.Write(value); }
+        public override void Write(string? value) { Grow(value?.Length ?? 0); base.Write(value); }
+        public override void Write(char[] buffer, int index, int count) { Grow(count); base.Write(buffer, index, count); }
+        public override void Write(ReadOnlySpan<char> buffer) { Grow(buffer.Length); base.Write(buffer); }
+
+        private void Grow(int by)
+        {
+            if (GetStringBuilder().Length + by > TextBudget.RenderedChars)
+                throw new FullException(new RenderProblem(field, null,
+                    $"The {field} would be more than {TextBudget.RenderedChars:N0} characters once its placeholders and loops are filled in.", 413));
+        }
+
+        public sealed class FullException(RenderProblem problem) : Exception(problem.Message)
+        {
+            public RenderProblem Problem { get; } = problem;
+        }
+    }
 
     /// <summary>A placeholder that does not exist or has no value.</summary>
     private sealed class PlaceholderException(string name, string message) : Exception(message)

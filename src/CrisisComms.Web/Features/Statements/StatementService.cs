@@ -53,6 +53,7 @@ public sealed class StatementService(
     AuditLog audit,
     TimeProvider time,
     StatementRenderer renderer,
+    RenderGate renderGate,
     TemplateLibrary templates,
     IOptions<OrganisationOptions> org)
 {
@@ -106,7 +107,7 @@ public sealed class StatementService(
             SupersedesStatementId = request.Supersedes,
         };
         var note = original is not null ? "created as a correction" : template is null ? "created" : $"created from template {template.Id}";
-        var revision = NewRevision(user, statement, 1, titleSource, body, Model(incident), note);
+        var revision = await NewRevisionAsync(user, statement, 1, titleSource, body, Model(incident), note);
         db.Statements.Add(statement);
         db.StatementRevisions.Add(revision);
         statement.CurrentRevisionId = revision.Id;
@@ -207,9 +208,30 @@ public sealed class StatementService(
         return Model(await LoadIncidentAsync(incidentId));
     }
 
-    /// <summary>Exactly what saving would produce, without saving (the staff API's preview; the editor calls the renderer itself).</summary>
-    public (RenderOutcome Outcome, ChannelReport? Counts) Preview(LiquidModel model, StatementKind kind, string title, string body) =>
-        renderer.Preview(model, kind, title, body);
+    /// <summary>
+    /// Exactly what saving would produce, without saving: the editor's preview and the staff API's. Counts against the
+    /// caller's preview allowance (429) and takes its turn at the render gate (503 when none comes); a text over a
+    /// budget is refused (400/413) naming the field and the limit, as saving would.
+    /// </summary>
+    public async Task<(RenderOutcome Outcome, ChannelReport? Counts)> PreviewAsync(ClaimsPrincipal actor, LiquidModel model, StatementKind kind, string title, string body)
+    {
+        var user = await authorizer.RequireAsync(actor, IncidentService.Readers);
+        renderGate.TakePreview(user.Id);
+        var (outcome, counts) = await renderGate.RunAsync(() => renderer.Preview(model, kind, title, body));
+        ThrowIfOverBudget(outcome.Problems);
+        return (outcome, counts);
+    }
+
+    /// <summary>Budget problems are the request's fault, not the template's: they become a 400/413 naming the field and the limit.</summary>
+    internal static void ThrowIfOverBudget(IReadOnlyList<RenderProblem> problems)
+    {
+        var over = problems.Where(p => p.BudgetStatus is not null).ToList();
+        if (over.Count == 0) return;
+        throw new AppValidationException(over.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.Select(p => p.ToString()).ToArray()))
+        {
+            Status = over.Any(p => p.BudgetStatus == StatusCodes.Status413PayloadTooLarge) ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
+        };
+    }
 
     /// <summary>Saves an edit as a new revision on top of <paramref name="baseRevisionId"/>; refused with the other person's change if someone saved first.</summary>
     public async Task<StatementRevision> SaveAsync(ClaimsPrincipal actor, Guid id, string? title, string? body, Guid? baseRevisionId) =>
@@ -269,7 +291,7 @@ public sealed class StatementService(
 
         var (title, body, note) = content(revisions);
         var incident = await LoadIncidentAsync(statement.IncidentId);
-        var revision = NewRevision(user, statement, current.Number + 1, title, body, Model(incident), note);
+        var revision = await NewRevisionAsync(user, statement, current.Number + 1, title, body, Model(incident), note);
         if (revision.ContentHash == current.ContentHash && revision.TitleSource == current.TitleSource && revision.Body == current.Body)
             return current; // nothing changed: no empty revision
 
@@ -301,7 +323,7 @@ public sealed class StatementService(
         return revision;
     }
 
-    private StatementRevision NewRevision(StaffUser user, Statement statement, int number, string? titleSource, string? body, LiquidModel model, string note)
+    private async Task<StatementRevision> NewRevisionAsync(StaffUser user, Statement statement, int number, string? titleSource, string? body, LiquidModel model, string note)
     {
         var errors = new Dictionary<string, string[]>();
         titleSource = (titleSource ?? "").Trim();
@@ -310,9 +332,11 @@ public sealed class StatementService(
         else if (titleSource.Length > StatementRevision.TitleMaxLength) errors["title"] = [$"Title must be at most {StatementRevision.TitleMaxLength} characters (it is {titleSource.Length})."];
         var bytes = Encoding.UTF8.GetByteCount(body);
         if (bytes > StatementRevision.BodyMaxBytes) errors["body"] = [$"The text is {bytes / 1024.0:0.#} KB; the limit is {StatementRevision.BodyMaxBytes / 1024} KB. Nothing was saved."];
-        if (errors.Count > 0) throw new AppValidationException(errors);
+        if (errors.Count > 0)
+            throw new AppValidationException(errors) { Status = titleSource.Length == 0 ? StatusCodes.Status400BadRequest : StatusCodes.Status413PayloadTooLarge };
 
-        var outcome = renderer.Render(titleSource, body, model);
+        var outcome = await renderGate.RunAsync(() => renderer.Render(titleSource, body, model));
+        ThrowIfOverBudget(outcome.Problems);
         if (!outcome.Ok)
             throw new AppValidationException(outcome.Problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.Select(p => p.ToString()).ToArray()));
         var result = outcome.Result!;

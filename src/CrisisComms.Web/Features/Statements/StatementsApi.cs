@@ -58,7 +58,7 @@ public static class StatementsApi
         {
             var incident = await IncidentsApi.FindAsync(id, user, incidents);
             var kind = KebabCase.TryParse<StatementKind>(body.Kind, out var k) ? k : StatementKind.HoldingStatement;
-            var (outcome, counts) = statements.Preview(await statements.ModelAsync(user, incident.Id), kind, body.Title ?? "", body.Body ?? "");
+            var (outcome, counts) = await statements.PreviewAsync(user, await statements.ModelAsync(user, incident.Id), kind, body.Title ?? "", body.Body ?? "");
             return TypedResults.Ok(new
             {
                 ok = outcome.Ok,

@@ -11,6 +11,8 @@ public static class StatementsExtensions
         services.AddValidatedOptions<ContentOptions>();
         services.AddSingleton<TemplateLibrary>();
         services.AddSingleton<StatementRenderer>();
+        services.AddValidatedOptions<RenderingOptions>();
+        services.AddSingleton<RenderGate>();
         services.AddScoped<StatementService>();
         // Enumerations travel as kebab-case strings ("ceo-apology", "in-review").
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower)));

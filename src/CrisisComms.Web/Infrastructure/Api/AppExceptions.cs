@@ -6,6 +6,9 @@ public sealed class AppValidationException(IDictionary<string, string[]> errors)
 {
     public IDictionary<string, string[]> Errors { get; } = errors;
 
+    /// <summary>400, or 413 when a text is over its size budget.</summary>
+    public int Status { get; init; } = StatusCodes.Status400BadRequest;
+
     public AppValidationException(string field, string message) : this(new Dictionary<string, string[]> { [field] = [message] }) { }
 }
 
@@ -22,4 +25,11 @@ public sealed class NotFoundException(string message) : Exception(message);
 public sealed class ConflictException(string message, IReadOnlyDictionary<string, object?>? details = null) : Exception(message)
 {
     public IReadOnlyDictionary<string, object?> Details { get; } = details ?? new Dictionary<string, object?>();
+}
+
+/// <summary>Too many requests of this kind (429), or the server is busy with others (503); try again after <see cref="RetryAfter"/>.</summary>
+public sealed class TooManyRequestsException(string message, TimeSpan retryAfter, int status = StatusCodes.Status429TooManyRequests) : Exception(message)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+    public int Status { get; } = status;
 }

@@ -1,3 +1,4 @@
+using CrisisComms.Web.Infrastructure.Options;
 using CrisisComms.Web.Infrastructure.Security;
 
 namespace CrisisComms.Web.Infrastructure.Api;
@@ -8,6 +9,7 @@ public static class StaffApiExtensions
     public static IServiceCollection AddStaffApi(this IServiceCollection services)
     {
         services.AddProblemDetails();
+        services.AddValidatedOptions<ApiLimitsOptions>();
         services.AddOpenApi("v1");
         return services;
     }
@@ -32,7 +34,7 @@ public static class StaffApiExtensions
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api") && !c.Request.Path.StartsWithSegments("/hubs"),
             a => a.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), a => a.UseMiddleware<ApiProblemMiddleware>());
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), a => a.UseMiddleware<ApiProblemMiddleware>().UseMiddleware<RequestBodyLimitMiddleware>());
         // Routing after the error pages, so their re-executed requests are routed afresh.
         app.UseRouting();
         app.UseCors();

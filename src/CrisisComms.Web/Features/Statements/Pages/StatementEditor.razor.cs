@@ -7,6 +7,7 @@ using CrisisComms.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Routing;
+using System.Security.Claims;
 using Microsoft.JSInterop;
 
 namespace CrisisComms.Web.Features.Statements.Pages;
@@ -24,6 +25,7 @@ public partial class StatementEditor : LiveComponentBase
     [Parameter] public Guid Id { get; set; }
     [Inject] private PerOperation<StatementService> Statements { get; set; } = default!;
     [Inject] private StatementRenderer Renderer { get; set; } = default!;
+    [Inject] private RenderGate RenderGate { get; set; } = default!;
     [Inject] private StaffTime Time { get; set; } = default!;
     [Inject] private IJSRuntime Js { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
@@ -37,6 +39,9 @@ public partial class StatementEditor : LiveComponentBase
     private RenderedStatement? _preview;
     private ChannelReport? _counts;
     private IReadOnlyList<RenderProblem> _problems = [];
+    /// <summary>Why the preview is not following the typing just now (too many previews, or the server busy); null when it is.</summary>
+    private string? _previewPaused;
+    private int _previewSeq;
     private bool _canWrite;
     private bool _busy;
     private string? _error;
@@ -73,7 +78,7 @@ public partial class StatementEditor : LiveComponentBase
 
     private async Task ReloadAsync(bool resetText)
     {
-        if (await FetchAsync() is { } loaded) Apply(loaded.View, loaded.Model, resetText);
+        if (await FetchAsync() is { } loaded) await ApplyAsync(loaded.View, loaded.Model, resetText);
     }
 
     private async Task<(StatementView View, LiquidModel Model)?> FetchAsync()
@@ -90,7 +95,7 @@ public partial class StatementEditor : LiveComponentBase
         catch (Exception e) when (e is NotFoundException or AccessDeniedException) { _error = e.Message; return null; }
     }
 
-    private void Apply(StatementView view, LiquidModel model, bool resetText)
+    private async Task ApplyAsync(StatementView view, LiquidModel model, bool resetText)
     {
         var newRevision = _view?.Current.Id != view.Current.Id;
         (_view, _model) = (view, model);
@@ -104,7 +109,7 @@ public partial class StatementEditor : LiveComponentBase
             _compareTo = _view.Current.Id;
             _compareFrom = _view.Revisions.Count > 1 ? _view.Revisions[1].Id : _view.Current.Id;
         }
-        UpdatePreview();
+        await RefreshPreviewAsync(typed: false);
     }
 
     protected override bool Shows(ChangeEvent change) =>
@@ -125,17 +130,17 @@ public partial class StatementEditor : LiveComponentBase
 
         if (view.Current.Id == _base)
         {
-            Apply(view, model, resetText: false);
+            await ApplyAsync(view, model, resetText: false);
         }
         else if (!Dirty)
         {
             // Nothing typed: show the new revision.
-            Apply(view, model, resetText: true);
+            await ApplyAsync(view, model, resetText: true);
         }
         else
         {
             // Keep every character typed, and the base it was typed on, so saving meets the 409 check.
-            Apply(view, model, resetText: false);
+            await ApplyAsync(view, model, resetText: false);
             var actor = change.Action == "statement.revised" && change.StatementId == Id ? change.ActorName : view.Current.AuthorName;
             _savedMeanwhile = (actor, view.Current.Number);
         }
@@ -147,13 +152,31 @@ public partial class StatementEditor : LiveComponentBase
 
     private string RevisionRowClass(StatementRevision revision, int _) => FlashClass(RevisionKey(revision.Id));
 
-    private void UpdatePreview()
+    private Task UpdatePreview() => RefreshPreviewAsync(typed: true);
+
+    /// <summary>
+    /// Renders the unsaved text at the render gate (it takes turns with everyone's renders); what the author
+    /// types counts against their preview allowance, a reload does not. The newest request's answer wins.
+    /// </summary>
+    private async Task RefreshPreviewAsync(bool typed)
     {
         if (_view is null || _model is null) return;
-        var (outcome, counts) = Renderer.Preview(_model, _view.Statement.Kind, _title, _body);
-        _problems = outcome.Problems;
-        if (outcome.Result is not null) _preview = outcome.Result;
-        _counts = counts ?? _counts;
+        var seq = ++_previewSeq;
+        var (model, kind, title, body) = (_model, _view.Statement.Kind, _title, _body);
+        try
+        {
+            if (typed) RenderGate.TakePreview((await AuthState).User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "");
+            var (outcome, counts) = await RenderGate.RunAsync(() => Renderer.Preview(model, kind, title, body));
+            if (seq != _previewSeq) return;
+            _previewPaused = null;
+            _problems = outcome.Problems;
+            if (outcome.Result is not null) _preview = outcome.Result;
+            _counts = counts ?? _counts;
+        }
+        catch (TooManyRequestsException e) when (seq == _previewSeq)
+        {
+            _previewPaused = e.Message;
+        }
     }
 
     private Task SaveAsync() => SaveOnAsync(_base);
@@ -184,12 +207,12 @@ public partial class StatementEditor : LiveComponentBase
         finally { _busy = false; }
     }
 
-    private void LoadTheirs()
+    private async Task LoadTheirs()
     {
         (_title, _body, _base) = (_view!.Current.TitleSource, _view.Current.Body, _view.Current.Id);
         _conflict = null;
         _savedMeanwhile = null;
-        UpdatePreview();
+        await RefreshPreviewAsync(typed: false);
     }
 
     private async Task SaveMineOnTopAsync()
@@ -198,12 +221,12 @@ public partial class StatementEditor : LiveComponentBase
         await SaveOnAsync(_base);
     }
 
-    private void DiscardEdits()
+    private async Task DiscardEdits()
     {
         // The text shown is now the current revision's, so that is what a later save builds on.
         (_title, _body, _base) = (_view!.Current.TitleSource, _view.Current.Body, _view.Current.Id);
         _savedMeanwhile = null;
-        UpdatePreview();
+        await RefreshPreviewAsync(typed: false);
     }
 
     private Task RerenderAsync() => RunAsync(user => Statements.RunAsync(s => s.RerenderAsync(user, Id, _base)));
