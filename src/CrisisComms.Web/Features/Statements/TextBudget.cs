@@ -99,8 +99,14 @@ public static class TextBudget
                 else if (c == '\t') indent += 4;
                 else if (c == '>') markers++;
                 else if (c is '-' or '*' or '+' && k + 1 < text.Length && text[k + 1] is ' ' or '\t') markers++;
-                else if (c is '.' or ')' && k + 1 < text.Length && text[k + 1] is ' ' or '\t') markers++;
-                else if (char.IsAsciiDigit(c) || c is '.' or ')') { }
+                else if (char.IsAsciiDigit(c))
+                {
+                    // An ordered-list marker is digits, then "." or ")", then a space; anything else is text.
+                    var d = k;
+                    while (d < text.Length && char.IsAsciiDigit(text[d])) d++;
+                    if (d + 1 < text.Length && text[d] is '.' or ')' && text[d + 1] is ' ' or '\t') { markers++; k = d; }
+                    else break;
+                }
                 else break;
             }
             if (markers > MarkdownLineDepth)
