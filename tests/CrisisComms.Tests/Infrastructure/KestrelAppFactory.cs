@@ -12,14 +12,18 @@ public class KestrelAppFactory : AppFactory
 {
     public KestrelAppFactory() : this(new Dictionary<string, string?>()) { }
 
-    public KestrelAppFactory(IDictionary<string, string?> settings) : base(settings, postgres: null)
+    protected KestrelAppFactory(IDictionary<string, string?> settings) : base(settings, postgres: null)
     {
         UseKestrel(0);
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
                         ?? throw new InvalidOperationException("Kestrel reported no listening addresses.");
         BaseAddress = new Uri(addresses.First(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase)).TrimEnd('/') + "/");
+        ClientOptions.BaseAddress = BaseAddress; // CreateClient, CreateRawClient, TokenAsync … go to Kestrel
     }
+
+    /// <summary>An app on Kestrel with some settings overridden.</summary>
+    public static KestrelAppFactory With(IDictionary<string, string?> settings) => new(settings);
 
     /// <summary>Where Kestrel listens, e.g. "http://127.0.0.1:41234/".</summary>
     public Uri BaseAddress { get; }

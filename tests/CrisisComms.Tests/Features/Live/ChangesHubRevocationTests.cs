@@ -160,7 +160,7 @@ public sealed class ChangesHubRevocationTests(KestrelAppFactory app) : IClassFix
 /// </summary>
 public sealed class ChangesHubPeriodicRevalidationTests : IDisposable
 {
-    private readonly KestrelAppFactory _app = new(new Dictionary<string, string?> { ["Auth:RevalidationInterval"] = "00:00:01" });
+    private readonly KestrelAppFactory _app = KestrelAppFactory.With(new Dictionary<string, string?> { ["Auth:RevalidationInterval"] = "00:00:01" });
 
     [Fact]
     public async Task A_connection_whose_session_became_invalid_without_an_event_is_closed_within_the_revalidation_interval()
