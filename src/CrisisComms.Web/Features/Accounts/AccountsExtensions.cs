@@ -86,7 +86,7 @@ public static class AccountsExtensions
     /// Sign-in attempts (login form, two-factor step and token endpoint together) are limited per client address. What
     /// counts is the endpoint the request reaches (marked with <see cref="SignInEndpointAttribute"/>), not how its path
     /// is spelt: "/account/login/", "/Account/%4Cogin" and "//Account//Login" spend the same budget as "/Account/Login".
-    /// A path that reaches no endpoint but normalises to a sign-in path counts too.
+    /// A path that routing sends elsewhere but that normalises to a sign-in path counts too.
     /// </summary>
     private static void AddLoginRateLimit(this IServiceCollection services)
     {
@@ -122,10 +122,13 @@ public static class AccountsExtensions
         });
     }
 
-    /// <summary>Whether a request is a sign-in attempt, by the endpoint routing chose or else by its normalised path.</summary>
+    /// <summary>
+    /// Whether a request counts as a sign-in attempt: routing chose a sign-in endpoint, or its path, normalised, is
+    /// one (a spelling routing sends elsewhere, such as "//Account/Login", still spends the budget).
+    /// </summary>
     internal static bool IsSignInRequest(HttpContext ctx)
     {
-        if (ctx.GetEndpoint() is { } endpoint) return endpoint.Metadata.GetMetadata<SignInEndpointAttribute>() is not null;
+        if (ctx.GetEndpoint()?.Metadata.GetMetadata<SignInEndpointAttribute>() is not null) return true;
         var path = NormalisePath(ctx.Request.Path.Value);
         return SignInPaths.Any(p => string.Equals(p, path, StringComparison.OrdinalIgnoreCase));
     }

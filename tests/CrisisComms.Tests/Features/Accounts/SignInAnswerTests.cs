@@ -29,7 +29,7 @@ public sealed partial class SignInAnswerTests : IAsyncLifetime
     {
         _app = AppFactory.With(
             // Many wrong passwords in a row must stay wrong passwords here, not turn into a lockout.
-            new Dictionary<string, string?> { ["Auth:MaxFailedAccessAttempts"] = "1000" },
+            new Dictionary<string, string?> { ["Auth:MaxFailedAccessAttempts"] = "100" },
             services =>
             {
                 services.AddSingleton(_watch);
