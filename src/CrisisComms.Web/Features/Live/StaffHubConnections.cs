@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Claims;
 using CrisisComms.Web.Features.Accounts;
 using CrisisComms.Web.Infrastructure.Options;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,7 @@ namespace CrisisComms.Web.Features.Live;
 /// Auth:RevalidationInterval every connection is re-checked too, the safety net for anything the feed did not say.
 /// </summary>
 public sealed class StaffHubConnections(
-    IServiceScopeFactory scopes, IHubContext<ChangesHub> hub, ILogger<StaffHubConnections> logger)
+    IServiceScopeFactory scopes, IHubContext<ChangesHub> hub, IOptions<IdentityOptions> identity, ILogger<StaffHubConnections> logger)
 {
     private readonly ConcurrentDictionary<string, Entry> _connections = new(StringComparer.Ordinal);
 
@@ -54,21 +55,27 @@ public sealed class StaffHubConnections(
         if (entries.Count == 0) return;
         await using var scope = scopes.CreateAsyncScope();
         var refresher = scope.ServiceProvider.GetRequiredService<StaffPrincipalRefresher>();
-        foreach (var entry in entries)
+        // One database check per signed-in session, not per connection: a wall display may hold many.
+        foreach (var session in entries.GroupBy(e => (e.UserId, Stamp: e.Context.User?.FindFirstValue(StampClaim))))
         {
-            var principal = entry.Context.User;
+            var principal = session.First().Context.User;
             var current = principal is null ? null : await refresher.RefreshAsync(principal);
             var roles = current?.User.Roles.ToHashSet(StringComparer.Ordinal);
-            if (roles is null || !entry.Roles.All(roles.Contains) || !StaffRoles.All.Any(roles.Contains))
+            foreach (var entry in session)
             {
-                await CloseAsync(entry, current is null ? "session no longer valid" : "role removed");
-                continue;
+                if (roles is null || !entry.Roles.All(roles.Contains) || !StaffRoles.All.Any(roles.Contains))
+                {
+                    await CloseAsync(entry, current is null ? "session no longer valid" : "role removed");
+                    continue;
+                }
+                foreach (var group in GroupsFor(roles).Except(GroupsFor(entry.Roles)))
+                    await hub.Groups.AddToGroupAsync(entry.Context.ConnectionId, group);
+                entry.Roles = roles;
             }
-            foreach (var group in GroupsFor(roles).Except(GroupsFor(entry.Roles)))
-                await hub.Groups.AddToGroupAsync(entry.Context.ConnectionId, group);
-            entry.Roles = roles;
         }
     }
+
+    private string StampClaim => identity.Value.ClaimsIdentity.SecurityStampClaimType;
 
     /// <summary>Leaves the groups first, so not one more event reaches it, then drops the connection.</summary>
     private async Task CloseAsync(Entry entry, string why)
