@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using CrisisComms.E2ETests.Infrastructure;
 using CrisisComms.E2ETests.Pages;
 using Xunit.Abstractions;
@@ -39,6 +40,36 @@ public sealed class UsersAdminTests(BrowserFixture browser, AppServer app, ITest
         foreach (var other in DashboardPage.Roles.Where(r => r != "Reviewer"))
             await Expect(dashboard.RoleCard(other)).ToHaveCountAsync(0);
         await Expect(newcomer.NavLink(UsersAdminPage.Path)).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Admin_resets_a_password_and_the_users_open_page_is_signed_out_at_once()
+    {
+        var email = $"author-{Guid.NewGuid():n}@example.test";
+        const string replacement = "Replaced-Password-73";
+        await App.CreateUserAsync(email, "Rory Reset (Comms)", NewPassword, "Author");
+
+        // B: the user has the dashboard open.
+        var userPage = await NewPageInNewContextAsync();
+        await SignInToDashboardAsync(userPage, email, NewPassword);
+
+        // A: the admin sets a new password from the users table.
+        await SignInToDashboardAsync(Page, "admin@demo.local");
+        var users = new UsersAdminPage(Page);
+        await users.GotoAsync();
+        await Page.GetByTestId("reset-password-" + email).ClickAsync();
+        await UsersAdminPage.TypeAsync(Page.GetByTestId("reset-password-input"), replacement);
+        await Page.GetByTestId("reset-password-save").ClickAsync();
+        await Expect(Page.GetByTestId("reset-password-input")).ToHaveCountAsync(0);
+        await Expect(users.PageError).ToHaveCountAsync(0);
+
+        // B: sent to sign-in within seconds, told why; the old password no longer works, the new one does.
+        await Expect(userPage).ToHaveURLAsync(new Regex(@"/Account/Login\?.*ended=true"), new() { Timeout = 10_000 });
+        await Expect(userPage.GetByTestId("session-ended")).ToBeVisibleAsync();
+        var login = new LoginPage(userPage);
+        await login.SignInAsync(email, NewPassword);
+        await Expect(userPage.GetByTestId("login-error")).ToContainTextAsync("Invalid email or password.");
+        await SignInToDashboardAsync(userPage, email, replacement);
     }
 
     [Fact]

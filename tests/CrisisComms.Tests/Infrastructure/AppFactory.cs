@@ -95,7 +95,8 @@ public class AppFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>A client with no cookies and no redirects followed, so 302s can be asserted.</summary>
-    public HttpClient CreateRawClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+    public HttpClient CreateRawClient() =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false, BaseAddress = ClientOptions.BaseAddress });
 
     public async Task<string> TokenAsync(string email, string password = DemoPassword)
     {

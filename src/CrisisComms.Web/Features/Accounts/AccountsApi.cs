@@ -17,6 +17,9 @@ public sealed record MeResponse(string Id, string Email, string DisplayName, IRe
 /// <summary>POST /api/staff/v1/users body.</summary>
 public sealed record CreateUserBody(string? Email, string? DisplayName, string? Password, List<string>? Roles);
 
+/// <summary>POST /api/staff/v1/users/{id}/password body.</summary>
+public sealed record ResetPasswordBody(string? Password);
+
 /// <summary>Staff API: tokens, the caller, and account administration.</summary>
 public static class AccountsApi
 {
@@ -24,7 +27,7 @@ public static class AccountsApi
     {
         var api = app.MapStaffApiGroup();
 
-        app.MapGroup(StaffApi.Prefix).WithTags("Auth").MapPost("/auth/token", IssueTokenAsync).AllowAnonymous()
+        app.MapGroup(StaffApi.Prefix).WithTags("Auth").MapPost("/auth/token", IssueTokenAsync).AllowAnonymous().WithMetadata(new SignInEndpointAttribute())
             .WithSummary("Exchange email + password (+ TOTP code when two-factor is on) for a bearer token. Lockout and rate limit apply.");
 
         api.MapGet("/me", async (ClaimsPrincipal user, StaffAuthorizer authz) =>
@@ -64,6 +67,22 @@ public static class AccountsApi
             await admin.SetDisabledAsync(user, id, disabled: false);
             return TypedResults.NoContent();
         }).WithSummary("Enable a disabled account (Admin).");
+        users.MapPost("/{id}/password", async (string id, ResetPasswordBody body, ClaimsPrincipal user, UserAdminService admin) =>
+        {
+            await admin.ResetPasswordAsync(user, id, body.Password ?? "");
+            return TypedResults.NoContent();
+        }).WithSummary("Set a new password; every session, token and live connection of the account ends within seconds (Admin).");
+        users.MapPost("/{id}/sign-out-everywhere", async (string id, ClaimsPrincipal user, UserAdminService admin) =>
+        {
+            await admin.SignOutEverywhereAsync(user, id);
+            return TypedResults.NoContent();
+        }).WithSummary("End every session, token and live connection of the account (the account itself, or Admin).");
+        api.MapPost("/me/sign-out-everywhere", async (ClaimsPrincipal user, StaffAuthorizer authz, UserAdminService admin) =>
+        {
+            var me = await authz.RequireAsync(user);
+            await admin.SignOutEverywhereAsync(user, me.Id);
+            return TypedResults.NoContent();
+        }).WithTags("Auth").WithSummary("End every session, token and live connection of your own account, this one included.");
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult, ValidationProblem>> IssueTokenAsync(
@@ -81,14 +100,14 @@ public static class AccountsApi
         var (attempt, token) = await signIn.IssueTokenAsync(body!.Email!, body.Password!, body.TwoFactorCode);
         if (token is not null) return TypedResults.Ok(new TokenResponse(token.Token, token.ExpiresAt));
 
-        var status = attempt.Outcome is SignInOutcome.LockedOut or SignInOutcome.Disabled
+        // A disabled account answers as a wrong password does (401 "Sign-in failed."), so it cannot be told apart.
+        var status = attempt.Outcome is SignInOutcome.LockedOut
             ? StatusCodes.Status403Forbidden
             : StatusCodes.Status401Unauthorized;
         var extensions = attempt.LockedUntil is { } until ? new Dictionary<string, object?> { ["lockedUntil"] = until } : null;
         return TypedResults.Problem(statusCode: status, title: attempt.Outcome switch
         {
             SignInOutcome.LockedOut => "Account locked.",
-            SignInOutcome.Disabled => "Account disabled.",
             SignInOutcome.RequiresTwoFactor => "Two-factor code required.",
             _ => "Sign-in failed.",
         }, detail: attempt.Message, extensions: extensions);

@@ -82,7 +82,12 @@ public static class AccountsExtensions
         return services;
     }
 
-    /// <summary>Sign-in attempts (page and token endpoint together) are limited per client address.</summary>
+    /// <summary>
+    /// Sign-in attempts (login form, two-factor step and token endpoint together) are limited per client address. What
+    /// counts is the endpoint the request reaches (marked with <see cref="SignInEndpointAttribute"/>), not how its path
+    /// is spelt: "/account/login/", "/Account/%4Cogin" and "//Account//Login" spend the same budget as "/Account/Login".
+    /// A path that routing sends elsewhere but that normalises to a sign-in path counts too.
+    /// </summary>
     private static void AddLoginRateLimit(this IServiceCollection services)
     {
         services.AddRateLimiter(o =>
@@ -90,7 +95,7 @@ public static class AccountsExtensions
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
             {
-                if (!HttpMethods.IsPost(ctx.Request.Method) || !SignInPaths.Any(p => ctx.Request.Path.Equals(p, StringComparison.OrdinalIgnoreCase)))
+                if (!HttpMethods.IsPost(ctx.Request.Method) || !IsSignInRequest(ctx))
                     return RateLimitPartition.GetNoLimiter("none");
                 var limit = ctx.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.LoginRateLimit;
                 return RateLimitPartition.GetFixedWindowLimiter(
@@ -117,6 +122,24 @@ public static class AccountsExtensions
         });
     }
 
+    /// <summary>
+    /// Whether a request counts as a sign-in attempt: routing chose a sign-in endpoint, or its path, normalised, is
+    /// one (a spelling routing sends elsewhere, such as "//Account/Login", still spends the budget).
+    /// </summary>
+    internal static bool IsSignInRequest(HttpContext ctx)
+    {
+        if (ctx.GetEndpoint()?.Metadata.GetMetadata<SignInEndpointAttribute>() is not null) return true;
+        var path = NormalisePath(ctx.Request.Path.Value);
+        return SignInPaths.Any(p => string.Equals(p, path, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>"//Account//Login/" → "/Account/Login": empty segments and a trailing slash dropped (the server has already decoded %XX).</summary>
+    internal static string NormalisePath(string? path)
+    {
+        var segments = (path ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return "/" + string.Join('/', segments);
+    }
+
     /// <summary>The sign-out form post and the staff API's account endpoints.</summary>
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
     {
@@ -137,3 +160,10 @@ public static class AccountsExtensions
         return Task.CompletedTask;
     }
 }
+
+/// <summary>
+/// Marks an endpoint where a password or second factor is tried (the login form, the two-factor step, the token
+/// endpoint): POSTs to it share the per-address sign-in rate limit, however the path was spelt.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
+public sealed class SignInEndpointAttribute : Attribute;

@@ -40,7 +40,7 @@ public sealed class StaffSignInService(
     public async Task<SignInAttempt> PasswordSignInAsync(string email, string password, bool rememberMe)
     {
         var user = await FindAsync(email);
-        if (user is null) return await RecordAsync(null, email, Invalid());
+        if (user is null || user.IsDisabled) return await RefuseUnknownOrDisabledAsync(user, email, password);
         var result = await signIn.PasswordSignInAsync(user, password, rememberMe, lockoutOnFailure: true);
         return await RecordAsync(user, email, await DescribeAsync(user, result));
     }
@@ -65,7 +65,7 @@ public sealed class StaffSignInService(
     public async Task<(SignInAttempt Attempt, StaffToken? Token)> IssueTokenAsync(string email, string password, string? twoFactorCode)
     {
         var user = await FindAsync(email);
-        if (user is null) return (await RecordAsync(null, email, Invalid()), null);
+        if (user is null || user.IsDisabled) return (await RefuseUnknownOrDisabledAsync(user, email, password), null);
 
         var result = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
         var attempt = await DescribeAsync(user, result);
@@ -102,6 +102,27 @@ public sealed class StaffSignInService(
 
     private static SignInAttempt Invalid() => new(SignInOutcome.Invalid, InvalidMessage);
 
+    /// <summary>
+    /// Unknown email and disabled account answer exactly as a wrong password does, after the same work: a password hash
+    /// is verified either way (against a fixed dummy hash for an unknown email), so neither the answer nor its timing
+    /// tells an outsider which addresses have accounts or which accounts are disabled. The audit trail still says which.
+    /// </summary>
+    private async Task<SignInAttempt> RefuseUnknownOrDisabledAsync(ApplicationUser? user, string email, string password)
+    {
+        var hasher = users.PasswordHasher;
+        if (user is null) hasher.VerifyHashedPassword(DummyUser, DummyHash(hasher), password);
+        else hasher.VerifyHashedPassword(user, user.PasswordHash ?? DummyHash(hasher), password);
+        await RecordAsync(user, email, new SignInAttempt(user is null ? SignInOutcome.Invalid : SignInOutcome.Disabled, InvalidMessage));
+        return Invalid();
+    }
+
+    private static readonly ApplicationUser DummyUser = new() { Id = "00000000-0000-0000-0000-000000000000", UserName = "nobody" };
+    private static string? _dummyHash;
+
+    /// <summary>A hash made once by the app's own hasher (same algorithm and cost as real passwords), of a password nobody types.</summary>
+    private static string DummyHash(IPasswordHasher<ApplicationUser> hasher) =>
+        _dummyHash ??= hasher.HashPassword(DummyUser, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)));
+
     private async Task<SignInAttempt> DescribeAsync(ApplicationUser user, Microsoft.AspNetCore.Identity.SignInResult result)
     {
         if (result.Succeeded) return new SignInAttempt(SignInOutcome.Succeeded, "Signed in.");
@@ -112,7 +133,8 @@ public sealed class StaffSignInService(
             return new SignInAttempt(SignInOutcome.LockedOut,
                 $"This account is locked after too many failed sign-ins. Try again after {until:HH:mm} UTC, or ask an administrator.", until);
         }
-        if (result.IsNotAllowed) return new SignInAttempt(SignInOutcome.Disabled, "This account is disabled. Ask an administrator to enable it.");
+        // Disabled (an admin just did it): the same answer as a wrong password; the audit trail records which.
+        if (result.IsNotAllowed) return new SignInAttempt(SignInOutcome.Disabled, InvalidMessage);
         return Invalid();
     }
 
@@ -127,7 +149,10 @@ public sealed class StaffSignInService(
             _ => "auth.sign-in-failed",
         };
         var who = user is null ? new AuditActor(null, Truncate(email, 256)) : new AuditActor(user.Id, user.Email ?? email);
-        audit.Record(who, action, "user", user?.Id ?? "unknown", user is null ? $"Unknown email \"{Truncate(email, 256)}\"" : attempt.Message);
+        var summary = user is null ? $"Unknown email \"{Truncate(email, 256)}\""
+            : attempt.Outcome == SignInOutcome.Disabled ? "Sign-in refused: the account is disabled (answered as a wrong password)"
+            : attempt.Message;
+        audit.Record(who, action, "user", user?.Id ?? "unknown", summary);
         await db.SaveChangesAsync();
         return attempt;
     }

@@ -23,7 +23,7 @@ public sealed class CreateUserRequest
 
 /// <summary>
 /// Account administration (Admin role only, checked here on every call): create users, grant and
-/// remove roles, disable and enable. Every change is written with its audit entry in one transaction.
+/// remove roles, disable and enable, reset passwords; and signing an account out everywhere (its owner or an Admin). Every change is written with its audit entry in one transaction.
 /// </summary>
 public sealed class UserAdminService(
     StaffAuthorizer authorizer,
@@ -167,6 +167,51 @@ public sealed class UserAdminService(
         Check(await users.UpdateSecurityStampAsync(user), "user");
         audit.Record(new AuditActor(admin.Id, admin.Email), disabled ? "account.disabled" : "account.enabled", "user", user.Id,
             $"{(disabled ? "Disabled" : "Enabled")} {user.Email}");
+        await db.SaveChangesAsync();
+        await tx.CommitAsync();
+    }
+
+    /// <summary>
+    /// Admin: sets a new password for someone who lost theirs (or whose password may be known to others). The new
+    /// security stamp ends every session, token, hub connection and open page of theirs within seconds.
+    /// </summary>
+    public async Task ResetPasswordAsync(ClaimsPrincipal actor, string userId, string newPassword)
+    {
+        var admin = await authorizer.RequireAsync(actor, StaffRoles.Admin);
+        var user = await FindAsync(userId);
+        if (string.IsNullOrEmpty(newPassword)) throw new AppValidationException("password", "Password is required.");
+        if (newPassword.Length > 256) throw new AppValidationException("password", "Password must be at most 256 characters.");
+        var problems = new List<string>();
+        foreach (var validator in users.PasswordValidators)
+            problems.AddRange((await validator.ValidateAsync(users, user, newPassword)).Errors.Select(e => e.Description));
+        if (problems.Count > 0) throw new AppValidationException(new Dictionary<string, string[]> { ["password"] = problems.ToArray() });
+
+        await using var tx = await db.Database.BeginTransactionAsync();
+        // Resetting changes the security stamp; a lockout from the forgotten password should not outlive it.
+        Check(await users.ResetPasswordAsync(user, await users.GeneratePasswordResetTokenAsync(user), newPassword), "password");
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.ResetAccessFailedCountAsync(user);
+        audit.Record(new AuditActor(admin.Id, admin.Email), "account.password-reset", "user", user.Id,
+            $"Reset the password of {user.Email}; their sessions were signed out");
+        await db.SaveChangesAsync();
+        await tx.CommitAsync();
+    }
+
+    /// <summary>
+    /// Ends every session of an account (cookies on every device, API tokens, hub connections, open pages) by giving it
+    /// a new security stamp. Anyone may do this to their own account; an Admin to anyone's.
+    /// </summary>
+    public async Task SignOutEverywhereAsync(ClaimsPrincipal actor, string userId)
+    {
+        var caller = await authorizer.RequireAsync(actor);
+        if (caller.Id != userId && !caller.IsIn(StaffRoles.Admin))
+            throw new AccessDeniedException("Only an admin can sign out someone else's sessions.");
+        var user = await FindAsync(userId);
+
+        await using var tx = await db.Database.BeginTransactionAsync();
+        Check(await users.UpdateSecurityStampAsync(user), "user");
+        audit.Record(new AuditActor(caller.Id, caller.Email), "account.signed-out-everywhere", "user", user.Id,
+            caller.Id == user.Id ? $"{user.Email} signed out everywhere" : $"Signed {user.Email} out everywhere");
         await db.SaveChangesAsync();
         await tx.CommitAsync();
     }

@@ -181,6 +181,8 @@ public sealed class DashboardService(AppDbContext db, StaffAuthorizer authorizer
         "account.role-removed" => "removed a role from",
         "account.two-factor-enabled" => "turned on two-factor sign-in for",
         "account.two-factor-disabled" => "turned off two-factor sign-in for",
+        "account.password-reset" => "reset the password of",
+        "account.signed-out-everywhere" => "signed out every session of",
         "auth.sign-in" => "signed in",
         "auth.sign-in-failed" => "failed to sign in",
         "auth.sign-in-locked-out" => "was locked out",

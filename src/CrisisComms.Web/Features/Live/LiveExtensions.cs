@@ -10,7 +10,9 @@ public static class LiveExtensions
         services.AddSingleton<PresenceTracker>();
         services.AddSingleton<NotificationCenter>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationCenter>());
+        services.AddSingleton<StaffHubConnections>();
         services.AddHostedService<ChangesHubRelay>();
+        services.AddHostedService<StaffHubRevalidation>();
         services.AddSignalR();
         services.AddScoped<CircuitConnection>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitConnectionHandler>();

@@ -65,6 +65,30 @@ public sealed class StaffAuthenticationStateProviderTests(AppFactory app) : ICla
         Assert.Equal(0, bystanderChanges);
     }
 
+    [Theory]
+    [InlineData("password-reset")]
+    [InlineData("sign-out-everywhere")]
+    [InlineData("own-sign-out-everywhere")]
+    public async Task A_password_reset_or_signing_out_everywhere_ends_the_open_session_at_once(string change)
+    {
+        var (id, principal) = await CreateUserAsync("Author");
+        var (_, bystanderPrincipal) = await CreateUserAsync("Author");
+        using var provider = NewProvider(principal, live: true);
+        using var bystander = NewProvider(bystanderPrincipal, live: true);
+
+        await WithAdminAsync(admin => change switch
+        {
+            "password-reset" => admin.ResetPasswordAsync(AdminPrincipal, id, "Another-Good-Password-5"),
+            "sign-out-everywhere" => admin.SignOutEverywhereAsync(AdminPrincipal, id),
+            _ => admin.SignOutEverywhereAsync(principal, id),
+        });
+
+        await Poll.UntilAsync(() => provider.GetAuthenticationStateAsync().Result.User.Identity?.IsAuthenticated == false ? "signed out" : null,
+            TimeSpan.FromSeconds(5), "The session being signed out");
+        Assert.True(provider.SessionEnded, "the sign-in page should say why the session ended");
+        Assert.True((await bystander.GetAuthenticationStateAsync()).User.Identity?.IsAuthenticated);
+    }
+
     [Fact]
     public async Task A_removed_role_leaves_the_open_session_at_once()
     {

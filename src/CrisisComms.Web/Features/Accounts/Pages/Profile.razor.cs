@@ -6,12 +6,13 @@ using Microsoft.AspNetCore.Components.Authorization;
 namespace CrisisComms.Web.Features.Accounts.Pages;
 
 /// <summary>
-/// The signed-in user's own account: details and two-factor set-up. Rules live in <see cref="TwoFactorService"/>, which
+/// The signed-in user's own account: details, two-factor set-up and signing out everywhere. Rules live in <see cref="TwoFactorService"/>, which
 /// keeps nothing between calls (the unconfirmed key is stored on the account), so each step runs on a DbContext of its own.
 /// </summary>
 public partial class Profile
 {
     [Inject] private PerOperation<TwoFactorService> TwoFactor { get; set; } = default!;
+    [Inject] private PerOperation<UserAdminService> Accounts { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 
     private TwoFactorStatus? _status;
@@ -20,6 +21,7 @@ public partial class Profile
     private string _code = "";
     private string? _error;
     private bool _disabledNow;
+    private bool _signedOutEverywhere;
 
     protected override async Task OnInitializedAsync() => await RunAsync(async u => _status = await TwoFactor.RunAsync(t => t.GetStatusAsync(u)));
 
@@ -35,6 +37,13 @@ public partial class Profile
     {
         await TwoFactor.RunAsync(t => t.DisableAsync(u));
         _disabledNow = true;
+    });
+
+    private Task SignOutEverywhereAsync() => RunAsync(async u =>
+    {
+        var id = u.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value ?? "";
+        await Accounts.RunAsync(a => a.SignOutEverywhereAsync(u, id));
+        _signedOutEverywhere = true;
     });
 
     private async Task RunAsync(Func<System.Security.Claims.ClaimsPrincipal, Task> action)

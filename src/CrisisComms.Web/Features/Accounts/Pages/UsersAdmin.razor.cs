@@ -10,7 +10,7 @@ using MudBlazor;
 namespace CrisisComms.Web.Features.Accounts.Pages;
 
 /// <summary>
-/// Admin: list, create, grant/remove roles, disable/enable. Every rule is in <see cref="UserAdminService"/>.
+/// Admin: list, create, grant/remove roles, disable/enable, reset a password, sign someone out everywhere. Every rule is in <see cref="UserAdminService"/>.
 /// Live: an account created or changed anywhere (another admin, the staff API, a user turning on
 /// two-factor, a lockout) reloads the list and flashes its row; the create form is left alone.
 /// </summary>
@@ -25,6 +25,9 @@ public partial class UsersAdmin : LiveComponentBase
     private IDictionary<string, string[]> _fieldErrors = new Dictionary<string, string[]>();
     private string? _error;
     private bool _busy;
+    private string? _resetFor;
+    private string _resetPassword = "";
+    private string? _resetError;
 
     protected override Task OnInitializedAsync() => RunAsync(_ => Task.CompletedTask);
 
@@ -68,6 +71,36 @@ public partial class UsersAdmin : LiveComponentBase
     {
         await Admin.RunAsync(a => a.SetDisabledAsync(actor, user.Id, disabled));
         Snackbar.Add($"{(disabled ? "Disabled" : "Enabled")} {user.Email}.", Severity.Success);
+    });
+
+    private Task SignOutEverywhereAsync(UserSummary user) => RunAsync(async actor =>
+    {
+        await Admin.RunAsync(a => a.SignOutEverywhereAsync(actor, user.Id));
+        Snackbar.Add($"Signed {user.Email} out everywhere.", Severity.Success);
+    });
+
+    private void StartReset(UserSummary user)
+    {
+        _resetFor = user.Id;
+        _resetPassword = "";
+        _resetError = null;
+    }
+
+    private Task ResetPasswordAsync(UserSummary user) => RunAsync(async actor =>
+    {
+        try
+        {
+            await Admin.RunAsync(a => a.ResetPasswordAsync(actor, user.Id, _resetPassword));
+        }
+        catch (AppValidationException e)
+        {
+            _resetError = string.Join(" ", e.Errors.Values.SelectMany(m => m));
+            return;
+        }
+        _resetFor = null;
+        _resetPassword = "";
+        _resetError = null;
+        Snackbar.Add($"Set a new password for {user.Email}; their sessions were signed out.", Severity.Success);
     });
 
     /// <summary>Runs an action as the signed-in admin, then reloads the list; errors are shown, never swallowed.</summary>
