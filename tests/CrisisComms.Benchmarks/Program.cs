@@ -18,6 +18,7 @@ IBenchmark[] benchmarks =
     new ScaleOutBenchmark(),
     new CircuitMemoryBenchmark(),
     new RenderBenchmark(),
+    new HostilePreviewBenchmark(),
     new ColdStartBenchmark(),
 ];
 return await BenchmarkRunner.RunAsync(args, [new AllBenchmarks(benchmarks), .. benchmarks]);

@@ -329,7 +329,7 @@ public sealed class StatementService(
         titleSource = (titleSource ?? "").Trim();
         body ??= "";
         if (titleSource.Length == 0) errors["title"] = ["Title is required."];
-        else if (titleSource.Length > StatementRevision.TitleMaxLength) errors["title"] = [$"Title must be at most {StatementRevision.TitleMaxLength} characters (it is {titleSource.Length})."];
+        else if (titleSource.Length > StatementRevision.TitleMaxLength) errors["title"] = [$"The title is {titleSource.Length:N0} characters; the limit is {StatementRevision.TitleMaxLength}."];
         var bytes = Encoding.UTF8.GetByteCount(body);
         if (bytes > StatementRevision.BodyMaxBytes) errors["body"] = [$"The text is {bytes / 1024.0:0.#} KB; the limit is {StatementRevision.BodyMaxBytes / 1024} KB. Nothing was saved."];
         if (errors.Count > 0)

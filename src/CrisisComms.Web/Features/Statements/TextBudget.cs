@@ -115,7 +115,7 @@ public static class TextBudget
                 return new RenderProblem(field, line, $"This line is indented {indent} columns; the limit is {MarkdownIndent} (lists nested too deeply).", 400);
             foreach (var c in text) if (c == '|') pipes++;
             if (pipes > MarkdownTableColumns + 1)
-                return new RenderProblem(field, line, $"This line has {pipes} table column separators (|); a table may have at most {MarkdownTableColumns} columns.", 400);
+                return new RenderProblem(field, line, $"This line has {pipes} table column separators (|); the limit is {MarkdownTableColumns} columns.", 400);
             if (text.IsWhiteSpace()) paragraph = 0;
             else
             {

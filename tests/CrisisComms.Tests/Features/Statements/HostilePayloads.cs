@@ -59,7 +59,23 @@ public static class HostilePayloads
         ("markdown-quotes-16", new string('>', 16) + " x"),
         ("markdown-table-64-columns", "|" + Rep("a|", 64) + "\n|" + Rep("-|", 64) + "\n" + Rep("|x\n", 20)),
         ("markdown-unclosed-links-paragraphs", Paragraphs("[a](", 300, 4)),
-        ("markdown-emphasis-paragraphs", Paragraphs("*a _b ", 300, 4)),
+        ("markdown-emphasis-paragraphs", Paragraphs("*a _b ", 150, 3)),
         ("long-plain-statement-95kb", Paragraphs("We are contacting every affected customer directly. ", 30, 60)),
+    ];
+
+    /// <summary>
+    /// Families of expensive-but-legal shapes, each a function of a size n up to <c>Max</c>: the benchmark finds the largest
+    /// n each family may have (the preview still answers ok) and times the slowest of those, the worst accepted body.
+    /// </summary>
+    public static IReadOnlyList<(string Name, Func<int, string> Make, int Max)> WorstCaseFamilies { get; } =
+    [
+        ("unclosed-links-in-paragraphs", n => Paragraphs("[a](", 2400, 10)[..Math.Min(n, 100_000)], 100_000),
+        ("emphasis-runs-in-paragraphs", n => Paragraphs("*a _b ", 1600, 10)[..Math.Min(n, 96_000)], 96_000),
+        ("code-spans-in-paragraphs", n => Paragraphs("`a ", 3300, 10)[..Math.Min(n, 99_000)], 99_000),
+        ("table-64-columns", n => "|" + Rep("a|", 64) + "\n|" + Rep("-|", 64) + "\n" + Rep("|x|y|z\n", n), 5000),
+        ("list-items", n => Rep("- item with **bold** and [a link](https://example.com)\n\n", n), 2000),
+        ("links", n => Paragraphs("[a](https://example.com/a) ", 200, Math.Max(1, n / 200)), 20_000),
+        ("liquid-loop-output", n => "{% for i in (1.." + n + ") %}{{ org.name }} and some text to fill the line out. {% endfor %}", 10_000),
+        ("plain-paragraphs", n => Paragraphs("We are contacting every affected customer directly. ", 30, n), 63),
     ];
 }

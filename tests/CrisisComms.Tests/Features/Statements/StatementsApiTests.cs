@@ -107,7 +107,7 @@ public abstract class StatementsApiCases(AppFactory app)
     public static TheoryData<string, string, string, string> BadSaves => new()
     {
         { "", "Body", "title", "Title is required." },
-        { new string('t', 201), "Body", "title", "at most 200" },
+        { new string('t', 201), "Body", "title", "the limit is 200" },
         { "Title", "Line one\nLine two {{ facts.no_such_fact }}", "body", "line 2: \"facts.no_such_fact\" is not a placeholder" },
         { "Title", "{% if true %}never closed", "body", "malformed" },
         { "Title {{ nothing_here }}", "Body", "title", "\"nothing_here\" is not a placeholder" },
@@ -119,7 +119,7 @@ public abstract class StatementsApiCases(AppFactory app)
     public async Task Bad_edits_are_400_naming_the_field_and_line_and_lose_nothing(string title, string body, string field, string message)
     {
         // Over a size budget is 413 (too large); everything else wrong with the text is 400.
-        var expected = message.Contains("at most 200") || message.Contains("the limit is 100 KB") ? HttpStatusCode.RequestEntityTooLarge : HttpStatusCode.BadRequest;
+        var expected = message.Contains("the limit is 200") || message.Contains("the limit is 100 KB") ? HttpStatusCode.RequestEntityTooLarge : HttpStatusCode.BadRequest;
         using var author = await app.ClientForAsync("author@demo.local");
         var (id, first) = await CreateAsync(author, new { kind = "faq", audience = "public", title = "Keep me", body = "Saved text" });
 
