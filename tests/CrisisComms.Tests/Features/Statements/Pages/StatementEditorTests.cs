@@ -80,6 +80,25 @@ public sealed class StatementEditorTests : BunitContext, IClassFixture<AppFactor
     }
 
     [Fact]
+    public async Task Text_over_a_budget_is_named_with_its_limit_saving_is_blocked_and_the_saved_text_stays()
+    {
+        var id = await CreateStatementAsync("faq", "FAQ", "Saved text");
+        var editor = await RenderEditorAsync(id);
+
+        await editor.InvokeAsync(() => editor.Find("textarea[data-testid=editor-body]").Input("Intro\n\n" + string.Concat(Enumerable.Repeat("{% if true %}", 40)) + "x"));
+
+        editor.WaitForAssertion(() =>
+        {
+            var problem = editor.Find("[data-testid=render-problem]").TextContent;
+            Assert.Contains("line 3", problem);
+            Assert.Contains("nested more than 16 deep", problem);
+        }, Wait);
+        Assert.True(editor.Find("button[data-testid=editor-save]").HasAttribute("disabled"));
+        var saved = await _app.WithScopeAsync(async sp => await sp.GetRequiredService<AppDbContext>().StatementRevisions.Where(r => r.StatementId == id).Select(r => r.Body).ToListAsync());
+        Assert.Equal(["Saved text"], saved);
+    }
+
+    [Fact]
     public async Task A_conflicting_save_shows_the_other_change_and_keeps_the_authors_text()
     {
         var id = await CreateStatementAsync("faq", "FAQ", "Original answer");
