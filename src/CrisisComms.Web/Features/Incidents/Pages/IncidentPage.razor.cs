@@ -72,13 +72,22 @@ public partial class IncidentPage : LiveComponentBase
         catch (Exception e) when (e is NotFoundException or AccessDeniedException) { _error = e.Message; }
     }
 
+    /// <summary>
+    /// One key per "create" intent: a second click that slips in before the button is disabled, or a retry after a
+    /// dropped connection, returns the statement the first one created instead of a second copy.
+    /// </summary>
+    private string _createKey = Guid.NewGuid().ToString("n");
+
     private async Task CreateStatementAsync()
     {
+        if (_busy) return;
         _busy = true;
         try
         {
             var user = (await AuthState).User;
-            var view = await Statements.RunAsync(s => s.CreateAsync(user, Id, new NewStatement { Template = _templateId }));
+            var (template, key) = (_templateId, _createKey);
+            var (view, _) = await Statements.RunAsync(s => s.CreateAsync(user, Id, new NewStatement { Template = template }, key));
+            _createKey = Guid.NewGuid().ToString("n");
             Navigation.NavigateTo($"/dashboard/statements/{view.Statement.Id}");
         }
         catch (AppValidationException e) { _error = "The template cannot be used for this incident yet: " + string.Join(" ", e.Errors.SelectMany(x => x.Value)); }
