@@ -307,7 +307,9 @@ public sealed partial class IncidentService(
     /// <summary>"Changed status: investigating → identified; next update due: none → 2026-12-03T10:00:00Z": only what changed, old and new.</summary>
     private static string Summarise((string Field, string Value)[] before, (string Field, string Value)[] after) =>
         "Changed " + string.Join("; ", after.Where((field, i) => field.Value != before[i].Value)
-            .Select((field, _) => $"{field.Field}: {Shorten(before.First(b => b.Field == field.Field).Value)} → {Shorten(field.Value)}"));
+            .Select((field, _) => $"{field.Field}: {Shown(before.First(b => b.Field == field.Field).Value)} → {Shown(field.Value)}"));
+
+    private static string Shown(string value) => value.Length == 0 ? "(empty)" : Shorten(value);
 
     private static string Shorten(string s) => s.Length <= 80 ? s : s[..77] + "...";
 
