@@ -25,6 +25,11 @@ public sealed class SignOffPanel(IPage page)
     public ILocator RejectReason => page.Locator("textarea[data-testid=reject-reason]");
     public ILocator Reject => page.GetByTestId("reject");
     public ILocator Withdraw => page.GetByTestId("withdraw");
+    public ILocator Discard => page.GetByTestId("discard");
+
+    /// <summary>The confirmation step that approve, withdraw and discard show first, saying what will happen.</summary>
+    public ILocator ConfirmText => page.GetByTestId("sign-off-confirm-text");
+    public ILocator ConfirmApprove => page.GetByTestId("confirm-approve");
 
     public ILocator Decisions => page.GetByTestId("decisions");
     public ILocator ActiveDecisions => page.GetByTestId("decision-active");
@@ -46,6 +51,15 @@ public sealed class SignOffPanel(IPage page)
         await Assertions.Expect(SubmitForReview).ToBeEnabledAsync();
         await SubmitForReview.ClickAsync();
         await Assertions.Expect(State).ToHaveTextAsync("in-review");
+    }
+
+    /// <summary>Approves the current revision: Approve, then the confirmation step that says what signing means.</summary>
+    public async Task ApproveAsync()
+    {
+        await Assertions.Expect(Approve).ToBeEnabledAsync();
+        await Approve.ClickAsync();
+        await Assertions.Expect(ConfirmText).ToContainTextAsync("your signature is bound to exactly this text");
+        await ConfirmApprove.ClickAsync();
     }
 
     /// <summary>In the open reject form: types the reason (bound on change, so the field is left) and rejects.</summary>

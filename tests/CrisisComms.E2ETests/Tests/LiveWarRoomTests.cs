@@ -48,7 +48,7 @@ public sealed class LiveWarRoomTests(BrowserFixture browser, AppServer app, ITes
         var review = new ReviewPage(reviewerPage);
         await review.GotoAsync(statementId);
         await Expect(review.SignOff.Approve).ToBeEnabledAsync();
-        await review.SignOff.Approve.ClickAsync();
+        await review.SignOff.ApproveAsync();
 
         // Author: the state chip turned to approved and flashes (for 3 s, so looked at first); the sign-off panel names the signer.
         await Expect(Page.Locator("[data-testid=statement-state].live-flash").Filter(new() { HasText = "approved" })).ToBeVisibleAsync(WithinSeconds);

@@ -86,7 +86,7 @@ public sealed class SignOffFlowTests(BrowserFixture browser, AppServer app, ITes
         await Expect(review.CommentItems.First).ToContainTextAsync("revision 1");
 
         await Expect(review.SignOff.Approve).ToBeEnabledAsync();
-        await review.SignOff.Approve.ClickAsync();
+        await review.SignOff.ApproveAsync();
 
         await Expect(review.SignOff.RequiredReviewer).ToContainTextAsync($"signed by {Reviewer}");
         await Expect(review.SignOff.RequiredApprover).ToContainTextAsync("waiting");
@@ -105,7 +105,7 @@ public sealed class SignOffFlowTests(BrowserFixture browser, AppServer app, ITes
         await Expect(approverReview.CommentItems.Filter(new() { HasText = "Legal checked the wording." })).ToHaveCountAsync(1);
 
         await Expect(approverReview.SignOff.Approve).ToBeEnabledAsync();
-        await approverReview.SignOff.Approve.ClickAsync();
+        await approverReview.SignOff.ApproveAsync();
 
         await Expect(approverReview.SignOff.State).ToHaveTextAsync("approved");
         await Expect(approverReview.SignOff.RequiredApprover).ToContainTextAsync($"signed by {Approver}");

@@ -31,7 +31,8 @@ public sealed class ApprovalService(
     AuditLog audit,
     TimeProvider time,
     StatementRenderer renderer,
-    RenderGate renderGate)
+    RenderGate renderGate,
+    Microsoft.Extensions.Options.IOptions<CrisisComms.Web.Infrastructure.Options.OrganisationOptions> org)
 {
     private const int MaxAttempts = 5;
 
@@ -49,8 +50,13 @@ public sealed class ApprovalService(
             await db.SaveChangesAsync();
         });
 
-    /// <summary>Approve or reject the current revision. <paramref name="revisionId"/> must be the one the person actually read.</summary>
-    public async Task<Approval> DecideAsync(ClaimsPrincipal actor, Guid statementId, Guid revisionId, Decision decision, string? comment, string? asRole = null) =>
+    /// <summary>
+    /// Approve or reject the current revision. <paramref name="revisionId"/> must be the one the person actually read.
+    /// When facts the revision used have changed since it was rendered, an approval is refused (409, naming them) unless
+    /// <paramref name="acknowledgeFactChanges"/> says the approver saw the changes; the acknowledgement is audited.
+    /// </summary>
+    public async Task<Approval> DecideAsync(ClaimsPrincipal actor, Guid statementId, Guid revisionId, Decision decision, string? comment, string? asRole = null,
+        bool acknowledgeFactChanges = false) =>
         await WithRetryAsync(async () =>
         {
             var user = await authorizer.RequireAsync(actor, ApprovalPolicyService.SigningRoles);
@@ -91,6 +97,22 @@ public sealed class ApprovalService(
             else if (required.Any(user.IsIn)) throw new ConflictException($"Every role you hold ({string.Join(", ", required.Where(user.IsIn))}) has already signed revision {revision.Number}.");
             else throw new AccessDeniedException($"{KebabCase.Describe(statement.Kind)} is signed by {string.Join(" + ", required)}; you are {string.Join(", ", user.Roles)}.");
 
+            // Checked last, so someone who may not sign at all hears that rather than about the facts.
+            IReadOnlyList<FactDrift> drift = [];
+            if (decision == Decision.Approve)
+            {
+                var incident = await db.Incidents.AsNoTracking().Include(i => i.Facts).SingleAsync(i => i.Id == statement.IncidentId);
+                drift = StatementService.DriftOf(revision, incident, org.Value);
+                if (drift.Count > 0 && !acknowledgeFactChanges)
+                    throw new ConflictException(
+                        $"Facts used by revision {revision.Number} have changed since it was rendered: {StatementService.DescribeDrift(drift)}. " +
+                        "Re-render it with the current facts, or approve the text as it is by acknowledging the changes (acknowledgeFactChanges: true).",
+                        new Dictionary<string, object?>
+                        {
+                            ["changedFacts"] = drift.Select(d => new Dictionary<string, string?> { ["key"] = d.Key, ["label"] = d.Label, ["old"] = d.Old, ["new"] = d.New }).ToList(),
+                        });
+            }
+
             var now = time.GetUtcNow();
             var approval = new Approval
             {
@@ -115,7 +137,8 @@ public sealed class ApprovalService(
                 if (complete) Move(statement, StatementState.Approved);
                 else Touch(statement);
                 summary = $"Approved revision {revision.Number} ({revision.ContentHash[..12]}) as {role}" +
-                          (complete ? "; every required role has signed: in-review → approved" : $"; still needed: {string.Join(", ", required.Where(r => !signedRoles.Contains(r)))}");
+                          (complete ? "; every required role has signed: in-review → approved" : $"; still needed: {string.Join(", ", required.Where(r => !signedRoles.Contains(r)))}") +
+                          (drift.Count > 0 ? $"; acknowledged changed facts: {StatementService.DescribeDrift(drift)}" : "");
             }
             audit.Record(new AuditActor(user.Id, user.Email), decision == Decision.Approve ? "statement.approved" : "statement.rejected",
                 "statement", statementId.ToString(), summary);
@@ -139,6 +162,35 @@ public sealed class ApprovalService(
             Move(statement, StatementState.Withdrawn);
             audit.Record(new AuditActor(user.Id, user.Email), "statement.withdrawn", "statement", statementId.ToString(),
                 $"{KebabCase.Of(from)} → withdrawn{(string.IsNullOrWhiteSpace(reason) ? "" : ": " + reason.Trim())}");
+            await db.SaveChangesAsync();
+        });
+
+    /// <summary>
+    /// Throws away an unpublished statement nobody wants any more: it becomes Withdrawn and leaves the incident's default
+    /// statement list. Nothing is deleted; the audit entry lists every revision (number, hash, author) it had.
+    /// </summary>
+    public async Task DiscardAsync(ClaimsPrincipal actor, Guid statementId, string? reason) =>
+        await WithRetryAsync(async () =>
+        {
+            var user = await authorizer.RequireAsync(actor, StaffRoles.Author);
+            var statement = await LoadAsync(statementId);
+            StatementWorkflow.EnsureAllowed(statement.State, StatementAction.Discard);
+            reason = reason?.Trim();
+            if (reason is { Length: > Approval.CommentMaxLength })
+                throw new AppValidationException("reason", $"The reason must be at most {Approval.CommentMaxLength} characters.");
+            var revisions = await db.StatementRevisions.AsNoTracking().Where(r => r.StatementId == statementId).OrderBy(r => r.Number)
+                .Select(r => new { r.Id, r.Number, r.ContentHash, r.AuthorName, r.Title }).ToListAsync();
+            var current = revisions.Single(r => r.Id == statement.CurrentRevisionId);
+            var from = statement.State;
+            statement.DiscardedAt = time.GetUtcNow();
+            Move(statement, StatementWorkflow.Target(StatementAction.Discard, from));
+            const int listed = 40;
+            var kept = string.Join(", ", revisions.Take(listed).Select(r => $"{r.Number} ({r.ContentHash[..12]}, {r.AuthorName})")) +
+                       (revisions.Count > listed ? $" and {revisions.Count - listed} more" : "");
+            var title = current.Title.Length <= 120 ? current.Title : current.Title[..117] + "...";
+            audit.Record(new AuditActor(user.Id, user.Email), "statement.discarded", "statement", statementId.ToString(),
+                $"Discarded \"{title}\": {KebabCase.Of(from)} → withdrawn, hidden from the statement list; {revisions.Count} revision(s) kept: {kept}" +
+                (string.IsNullOrEmpty(reason) ? "" : $"; reason: {reason}"));
             await db.SaveChangesAsync();
         });
 

@@ -4,7 +4,9 @@ using CrisisComms.Web.Infrastructure.Api;
 
 namespace CrisisComms.Web.Features.Approvals;
 
-public sealed record DecisionBody(Guid? RevisionId, string? Decision, string? Comment, string? Role);
+/// <summary><paramref name="AcknowledgeFactChanges"/>: the approver has seen that facts the revision used changed since it was rendered.</summary>
+public sealed record DecisionBody(Guid? RevisionId, string? Decision, string? Comment, string? Role, bool? AcknowledgeFactChanges = null);
+public sealed record DiscardBody(string? Reason);
 public sealed record WithdrawBody(string? Reason);
 public sealed record CommentBody(string? Body);
 public sealed record PolicyBody(List<string>? Roles);
@@ -35,9 +37,9 @@ public static class ApprovalsApi
                 "reject" => Decision.Reject,
                 _ => throw new AppValidationException("decision", $"decision must be \"approve\" or \"reject\", not \"{body.Decision}\"."),
             };
-            var approval = await approvals.DecideAsync(user, id, body.RevisionId.Value, decision, body.Comment, body.Role);
+            var approval = await approvals.DecideAsync(user, id, body.RevisionId.Value, decision, body.Comment, body.Role, body.AcknowledgeFactChanges == true);
             return TypedResults.Ok(new { approval.Id, approval.Role, decision = KebabCase.Of(approval.Decision), approval.ContentHash, approval.At });
-        }).WithSummary("Approve or reject the current revision: {revisionId, decision: approve|reject, comment, role?}.");
+        }).WithSummary("Approve or reject the current revision: {revisionId, decision: approve|reject, comment, role?, acknowledgeFactChanges?}; an approval of a revision whose facts changed since it was rendered is 409 (changedFacts) unless acknowledgeFactChanges is true.");
 
         statement.MapGet("/sign-off", async (Guid id, ClaimsPrincipal user, StatementService statements, ApprovalService approvals) =>
         {
@@ -52,6 +54,12 @@ public static class ApprovalsApi
             await approvals.WithdrawAsync(user, id, body?.Reason);
             return TypedResults.NoContent();
         }).WithSummary("Withdraw an unpublished statement (Author).");
+
+        statement.MapPost("/discard", async (Guid id, DiscardBody? body, ClaimsPrincipal user, ApprovalService approvals) =>
+        {
+            await approvals.DiscardAsync(user, id, body?.Reason);
+            return TypedResults.NoContent();
+        }).WithSummary("Discard an unpublished, unscheduled statement (Author): withdrawn and left out of the incident's statement list; revisions kept. {reason?}");
 
         statement.MapGet("/comments", async (Guid id, ClaimsPrincipal user, ApprovalService approvals) =>
             TypedResults.Ok((await approvals.CommentsAsync(user, id)).Select(ToDto).ToList()));

@@ -9,7 +9,7 @@ public static class SignOffChanges
     private static readonly HashSet<string> StatementActions = new(StringComparer.Ordinal)
     {
         "statement.submitted", "statement.approved", "statement.rejected", "statement.revised",
-        "statement.withdrawn", "statement.published",
+        "statement.withdrawn", "statement.discarded", "statement.published",
     };
 
     /// <summary>A step of a statement's sign-off (a new revision voids its approvals; publishing ends it).</summary>

@@ -4,12 +4,13 @@ using CrisisComms.Web.Infrastructure.Api;
 namespace CrisisComms.Web.Features.Approvals;
 
 /// <summary>Everything that moves a statement between states.</summary>
-public enum StatementAction { Edit, Submit, Approve, Reject, Schedule, Unschedule, Publish, Withdraw }
+public enum StatementAction { Edit, Submit, Approve, Reject, Schedule, Unschedule, Publish, Withdraw, Discard }
 
 /// <summary>
 /// The statement state machine, in one place: Draft → InReview → Approved → Scheduled → Published;
 /// Reject → Draft; an edit of InReview/Approved/Scheduled → Draft; Unschedule → Approved;
-/// Withdraw from any unpublished state. A published statement never changes.
+/// Withdraw from any unpublished state; Discard (withdraw and hide) from Draft, InReview or Approved — a scheduled
+/// statement is unscheduled first, so a discard never silently cancels a promised publication. A published statement never changes.
 /// </summary>
 public static class StatementWorkflow
 {
@@ -25,6 +26,8 @@ public static class StatementWorkflow
         [StatementAction.Publish] = ([StatementState.Approved, StatementState.Scheduled], "only an approved or scheduled statement can be published"),
         [StatementAction.Withdraw] = ([StatementState.Draft, StatementState.InReview, StatementState.Approved, StatementState.Scheduled],
             "a published or already withdrawn statement cannot be withdrawn"),
+        [StatementAction.Discard] = ([StatementState.Draft, StatementState.InReview, StatementState.Approved],
+            "only an unpublished statement that is not scheduled can be discarded; unschedule a scheduled one first"),
     };
 
     public static bool IsAllowed(StatementState state, StatementAction action) => Rules[action].From.Contains(state);
@@ -47,6 +50,7 @@ public static class StatementWorkflow
         StatementAction.Unschedule => StatementState.Approved,
         StatementAction.Publish => StatementState.Published,
         StatementAction.Withdraw => StatementState.Withdrawn,
+        StatementAction.Discard => StatementState.Withdrawn,
         _ => from,
     };
 
@@ -60,6 +64,7 @@ public static class StatementWorkflow
         StatementAction.Unschedule => "unscheduled",
         StatementAction.Publish => "published",
         StatementAction.Withdraw => "withdrawn",
+        StatementAction.Discard => "discarded",
         _ => action.ToString().ToLowerInvariant(),
     };
 }

@@ -137,7 +137,7 @@ public sealed class DashboardService(AppDbContext db, StaffAuthorizer authorizer
             case "policy.changed":
                 sections |= DashboardSections.Waiting;
                 break;
-            case "statement.revised" or "statement.withdrawn":
+            case "statement.revised" or "statement.withdrawn" or "statement.discarded":
                 // An edit or a withdrawal takes a statement out of review and cancels its schedule.
                 sections |= DashboardSections.Waiting | DashboardSections.Timeline;
                 break;
@@ -163,6 +163,7 @@ public sealed class DashboardService(AppDbContext db, StaffAuthorizer authorizer
         "statement.approved" => "approved",
         "statement.rejected" => "rejected",
         "statement.withdrawn" => "withdrew",
+        "statement.discarded" => "discarded",
         "statement.scheduled" => "scheduled",
         "statement.rescheduled" => "rescheduled",
         "statement.unscheduled" => "unscheduled",

@@ -122,7 +122,7 @@ public sealed partial class IncidentService(
         if (errors.Count > 0) throw new AppValidationException(errors);
         if (changes.Slug is not null) await EnsureSlugFreeAsync(incident.Slug, incident.Id);
         var after = Describe(incident);
-        if (before == after) return incident;
+        if (before.SequenceEqual(after)) return incident;
 
         incident.Version++;
         incident.UpdatedAt = time.GetUtcNow();
@@ -248,7 +248,13 @@ public sealed partial class IncidentService(
         if (c.IsPublic is { } isPublic) incident.IsPublic = isPublic;
         if (c.DetectedAt is { } detected) incident.DetectedAt = detected.ToUniversalTime();
         if (c.AwareAt is { } aware) incident.AwareAt = aware.ToUniversalTime();
-        if (c.NextUpdateDue is { } due) incident.NextUpdateDue = due.ToUniversalTime();
+        if (c.NextUpdateDue is { } due && due.ToUniversalTime() != incident.NextUpdateDue)
+        {
+            // A promise to the public that is already broken when made helps nobody; one that fell overdue since stays as it is.
+            if (due <= time.GetUtcNow())
+                errors["nextUpdateDue"] = [$"Next update due must be in the future: {FactValues.FormatTime(due, CultureInfo.GetCultureInfo(org.Value.Culture), org.Value.TimeZoneInfo)} has already passed. Say when the public will hear from you next."];
+            else incident.NextUpdateDue = due.ToUniversalTime();
+        }
         if (c.ClearDetectedAt) incident.DetectedAt = null;
         if (c.ClearAwareAt) incident.AwareAt = null;
         if (c.ClearNextUpdateDue) incident.NextUpdateDue = null;
@@ -287,16 +293,23 @@ public sealed partial class IncidentService(
         }
     }
 
-    private static string Describe(Incident i) =>
-        $"title={i.Title}|slug={i.Slug}|severity={i.Severity}|status={i.Status}|public={i.IsPublic}|summary={i.Summary}|detected={i.DetectedAt:O}|aware={i.AwareAt:O}|next={i.NextUpdateDue:O}";
+    /// <summary>The audited fields by the names people use; times as ISO 8601 UTC, which the activity view shows in local time.</summary>
+    private static (string Field, string Value)[] Describe(Incident i) =>
+    [
+        ("title", i.Title), ("slug", i.Slug), ("severity", i.Severity.ToString().ToLowerInvariant()), ("status", i.Status.ToString().ToLowerInvariant()),
+        ("public", i.IsPublic ? "yes" : "no"), ("summary", i.Summary),
+        ("detected", Utc(i.DetectedAt)), ("became aware", Utc(i.AwareAt)), ("next update due", Utc(i.NextUpdateDue)),
+    ];
 
-    private static string Summarise(string before, string after)
-    {
-        var b = before.Split('|');
-        var a = after.Split('|');
-        var changed = a.Where((part, i) => part != b[i]).Select(part => part.Split('=', 2)[0] + " → " + Shorten(part.Split('=', 2)[1]));
-        return "Changed " + string.Join("; ", changed);
-    }
+    private static string Utc(DateTimeOffset? t) =>
+        t is { } v ? v.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture) : "none";
+
+    /// <summary>"Changed status: investigating → identified; next update due: none → 2026-12-03T10:00:00Z": only what changed, old and new.</summary>
+    private static string Summarise((string Field, string Value)[] before, (string Field, string Value)[] after) =>
+        "Changed " + string.Join("; ", after.Where((field, i) => field.Value != before[i].Value)
+            .Select((field, _) => $"{field.Field}: {Shown(before.First(b => b.Field == field.Field).Value)} → {Shown(field.Value)}"));
+
+    private static string Shown(string value) => value.Length == 0 ? "(empty)" : Shorten(value);
 
     private static string Shorten(string s) => s.Length <= 80 ? s : s[..77] + "...";
 

@@ -30,6 +30,11 @@ public sealed class Statement
     public DateTimeOffset CreatedAt { get; set; }
     public string CreatedById { get; set; } = "";
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>
+    /// When an author threw this unpublished statement away (it is then Withdrawn and left out of the
+    /// incident's default statement list); null otherwise. Its revisions are kept, never deleted.
+    /// </summary>
+    public DateTimeOffset? DiscardedAt { get; set; }
     public int Version { get; set; }
 
     public List<StatementRevision> Revisions { get; set; } = [];

@@ -41,7 +41,7 @@ public sealed record StatementView(
 
 /// <summary>A row of an incident's statement list.</summary>
 public sealed record StatementSummary(
-    Guid Id, StatementKind Kind, Audience Audience, StatementState State, string Title, int Revision, DateTimeOffset UpdatedAt, bool FactsChanged);
+    Guid Id, StatementKind Kind, Audience Audience, StatementState State, string Title, int Revision, DateTimeOffset UpdatedAt, bool FactsChanged, bool Discarded = false);
 
 /// <summary>
 /// Drafting: statements from templates, immutable revisions, restore, re-render on changed facts,
@@ -63,7 +63,53 @@ public sealed class StatementService(
     /// <summary>Added in front of the original's title when a correction is started from it.</summary>
     public const string CorrectionTitlePrefix = "Correction: ";
 
-    public async Task<StatementView> CreateAsync(ClaimsPrincipal actor, Guid incidentId, NewStatement request)
+    /// <summary>What an <see cref="IdempotencyRecord"/> of a statement create is for.</summary>
+    public const string CreateOperation = "statements.create";
+
+    public Task<StatementView> CreateAsync(ClaimsPrincipal actor, Guid incidentId, NewStatement request) =>
+        CreateCoreAsync(actor, incidentId, request, beforeSave: null);
+
+    /// <summary>
+    /// <see cref="CreateAsync(ClaimsPrincipal, Guid, NewStatement)"/> that a retry or a double click cannot repeat: the
+    /// first request with <paramref name="idempotencyKey"/> (per user, for <see cref="IdempotencyRecord.Lifetime"/>) creates
+    /// the statement and records the key in the same transaction; the same key again returns that statement
+    /// (<c>Replayed</c>); the same key with a different request is a conflict. A refused request records nothing.
+    /// </summary>
+    public async Task<(StatementView View, bool Replayed)> CreateAsync(ClaimsPrincipal actor, Guid incidentId, NewStatement request, string idempotencyKey)
+    {
+        var user = await authorizer.RequireAsync(actor, IncidentService.Writers);
+        var key = IdempotencyKeys.Read(idempotencyKey) ?? throw new AppValidationException(IdempotencyKeys.Header, "An idempotency key is required here.");
+        var fingerprint = IdempotencyKeys.Fingerprint(CreateOperation, incidentId, request.Kind, request.Audience, request.Title, request.Body, request.Template, request.Supersedes);
+        var expired = time.GetUtcNow() - IdempotencyRecord.Lifetime;
+        await db.IdempotencyRecords.Where(r => r.CreatedAt < expired).ExecuteDeleteAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            var record = await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.UserId == user.Id && r.Key == key);
+            if (record is not null)
+            {
+                if (record.Operation != CreateOperation || record.RequestHash != fingerprint)
+                    throw new ConflictException(
+                        $"The {IdempotencyKeys.Header} \"{key}\" was already used for a different request; nothing was created. Use a new key for a new statement.",
+                        new Dictionary<string, object?> { ["idempotencyKey"] = key, ["createdId"] = record.ResourceId });
+                return (await GetAsync(actor, record.ResourceId), true);
+            }
+            try
+            {
+                var view = await CreateCoreAsync(actor, incidentId, request, statementId => db.IdempotencyRecords.Add(new IdempotencyRecord
+                {
+                    UserId = user.Id, Key = key, Operation = CreateOperation, RequestHash = fingerprint, ResourceId = statementId, CreatedAt = time.GetUtcNow(),
+                }));
+                return (view, false);
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                // A request with the same key committed first (the key is the primary key): answer with what it created.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<StatementView> CreateCoreAsync(ClaimsPrincipal actor, Guid incidentId, NewStatement request, Action<Guid>? beforeSave)
     {
         var user = await authorizer.RequireAsync(actor, IncidentService.Writers);
         var incident = await LoadIncidentAsync(incidentId);
@@ -114,6 +160,7 @@ public sealed class StatementService(
         audit.Record(new AuditActor(user.Id, user.Email), "statement.created", "statement", statement.Id.ToString(),
             $"{KebabCase.Describe(kind)} for {KebabCase.Of(audience)} \"{revision.Title}\"{(template is null ? "" : $" from template {template.Id}")}" +
             (original is { } o ? $", correcting statement {o.Statement.Id} \"{o.Revision.Title}\"" : ""));
+        beforeSave?.Invoke(statement.Id);
         await db.SaveChangesAsync();
         return await GetAsync(actor, statement.Id);
     }
@@ -188,16 +235,17 @@ public sealed class StatementService(
         return rows.Select(x => new StatementLink(x.Id, x.Title, x.State, x.CreatedAt)).ToList();
     }
 
-    public async Task<IReadOnlyList<StatementSummary>> ListForIncidentAsync(ClaimsPrincipal actor, Guid incidentId)
+    /// <summary>The incident's statements, newest change first; discarded ones only when <paramref name="includeDiscarded"/>.</summary>
+    public async Task<IReadOnlyList<StatementSummary>> ListForIncidentAsync(ClaimsPrincipal actor, Guid incidentId, bool includeDiscarded = false)
     {
         await authorizer.RequireAsync(actor, IncidentService.Readers);
         var incident = await LoadIncidentAsync(incidentId);
         var rows = await (from s in db.Statements.AsNoTracking()
                           join r in db.StatementRevisions.AsNoTracking() on s.CurrentRevisionId equals r.Id
-                          where s.IncidentId == incidentId
+                          where s.IncidentId == incidentId && (includeDiscarded || s.DiscardedAt == null)
                           select new { s, r }).ToListAsync();
         return rows.OrderByDescending(x => x.s.UpdatedAt)
-            .Select(x => new StatementSummary(x.s.Id, x.s.Kind, x.s.Audience, x.s.State, x.r.Title, x.r.Number, x.s.UpdatedAt, Drift(x.r, incident).Count > 0))
+            .Select(x => new StatementSummary(x.s.Id, x.s.Kind, x.s.Audience, x.s.State, x.r.Title, x.r.Number, x.s.UpdatedAt, Drift(x.r, incident).Count > 0, x.s.DiscardedAt is not null))
             .ToList();
     }
 
@@ -366,22 +414,28 @@ public sealed class StatementService(
             });
     }
 
-    private IReadOnlyList<FactDrift> Drift(StatementRevision revision, Incident incident)
+    private IReadOnlyList<FactDrift> Drift(StatementRevision revision, Incident incident) => DriftOf(revision, incident, org.Value);
+
+    /// <summary>The facts <paramref name="revision"/> was rendered with whose values differ from the incident's now (old → new, as readers see them).</summary>
+    internal static IReadOnlyList<FactDrift> DriftOf(StatementRevision revision, Incident incident, OrganisationOptions options)
     {
         var used = JsonSerializer.Deserialize<Dictionary<string, string>>(revision.FactSnapshot) ?? [];
+        var culture = System.Globalization.CultureInfo.GetCultureInfo(options.Culture);
         var drift = new List<FactDrift>();
         foreach (var (key, oldValue) in used.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             var fact = incident.Facts.FirstOrDefault(f => f.Key == key);
             if (fact is null) drift.Add(new FactDrift(key, key, oldValue, null));
             else if (fact.Value != oldValue)
-                drift.Add(new FactDrift(key, fact.Label, DisplayFor(fact.Type, oldValue), DisplayFor(fact.Type, fact.Value)));
+                drift.Add(new FactDrift(key, fact.Label,
+                    FactValues.Display(fact.Type, oldValue, culture, options.TimeZoneInfo), FactValues.Display(fact.Type, fact.Value, culture, options.TimeZoneInfo)));
         }
         return drift;
     }
 
-    private string DisplayFor(FactType type, string value) =>
-        FactValues.Display(type, value, System.Globalization.CultureInfo.GetCultureInfo(org.Value.Culture), org.Value.TimeZoneInfo);
+    /// <summary>"Customers affected: 6,000,000 → 6,500,000; Hotline: removed" for messages and the audit trail.</summary>
+    public static string DescribeDrift(IEnumerable<FactDrift> drift) =>
+        string.Join("; ", drift.Select(d => $"{d.Label} ({d.Key}): {d.Old} → {d.New ?? "removed"}"));
 
     private LiquidModel Model(Incident incident) => LiquidModel.For(incident, incident.Facts, org.Value);
 

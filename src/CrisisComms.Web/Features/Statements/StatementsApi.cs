@@ -18,9 +18,9 @@ public sealed record StatementDto(
     Guid Id, Guid IncidentId, string Kind, string Audience, string State, Guid CurrentRevisionId, string? Template,
     IReadOnlyList<RevisionDto> Revisions, IReadOnlyList<ApprovalDto> Approvals, DateTimeOffset? ScheduledFor,
     IReadOnlyList<PublicationDto> Publications, IReadOnlyList<FactDriftDto> FactsChanged,
-    Guid? Supersedes, IReadOnlyList<Guid> SupersededBy);
+    Guid? Supersedes, IReadOnlyList<Guid> SupersededBy, DateTimeOffset? DiscardedAt = null);
 
-public sealed record StatementListItemDto(Guid Id, string Kind, string Audience, string State, string Title, int Revision, DateTimeOffset UpdatedAt, bool FactsChanged);
+public sealed record StatementListItemDto(Guid Id, string Kind, string Audience, string State, string Title, int Revision, DateTimeOffset UpdatedAt, bool FactsChanged, bool Discarded = false);
 
 public sealed record NewStatementBody(string? Kind, string? Audience, string? Title, string? Body, string? Template, Guid? Supersedes = null);
 public sealed record SaveStatementBody(string? Title, string? Body, Guid? BaseRevisionId);
@@ -42,18 +42,24 @@ public static class StatementsApi
         }).WithTags("Templates").WithSummary("The template library (id = file name under content/templates without .md).");
 
         var byIncident = api.MapGroup("/incidents/{id}").WithTags("Statements");
-        byIncident.MapGet("/statements", async (string id, ClaimsPrincipal user, IncidentService incidents, StatementService statements) =>
+        byIncident.MapGet("/statements", async (string id, bool? includeDiscarded, ClaimsPrincipal user, IncidentService incidents, StatementService statements) =>
         {
             var incident = await IncidentsApi.FindAsync(id, user, incidents);
-            return TypedResults.Ok((await statements.ListForIncidentAsync(user, incident.Id))
-                .Select(s => new StatementListItemDto(s.Id, KebabCase.Of(s.Kind), KebabCase.Of(s.Audience), KebabCase.Of(s.State), s.Title, s.Revision, s.UpdatedAt, s.FactsChanged)).ToList());
-        }).WithSummary("The incident's statements.");
-        byIncident.MapPost("/statements", async (string id, NewStatementBody body, ClaimsPrincipal user, IncidentService incidents, StatementService statements) =>
+            return TypedResults.Ok((await statements.ListForIncidentAsync(user, incident.Id, includeDiscarded == true))
+                .Select(s => new StatementListItemDto(s.Id, KebabCase.Of(s.Kind), KebabCase.Of(s.Audience), KebabCase.Of(s.State), s.Title, s.Revision, s.UpdatedAt, s.FactsChanged, s.Discarded)).ToList());
+        }).WithSummary("The incident's statements; discarded ones only with ?includeDiscarded=true.");
+        byIncident.MapPost("/statements", async (string id, NewStatementBody body, HttpContext http, ClaimsPrincipal user, IncidentService incidents, StatementService statements) =>
         {
             var incident = await IncidentsApi.FindAsync(id, user, incidents);
-            var view = await statements.CreateAsync(user, incident.Id, new NewStatement { Kind = body.Kind, Audience = body.Audience, Title = body.Title, Body = body.Body, Template = body.Template, Supersedes = body.Supersedes });
-            return TypedResults.Created($"{StaffApi.Prefix}/statements/{view.Statement.Id}", new { id = view.Statement.Id, revisionId = view.Current.Id });
-        }).WithSummary("Start a statement: {kind, audience, title, body?, template?, supersedes?}; a template fills the first revision from the facts; supersedes names the published statement this one corrects.");
+            var request = new NewStatement { Kind = body.Kind, Audience = body.Audience, Title = body.Title, Body = body.Body, Template = body.Template, Supersedes = body.Supersedes };
+            var key = IdempotencyKeys.Read(http.Request.Headers[IdempotencyKeys.Header].FirstOrDefault());
+            var (view, replayed) = key is null ? (await statements.CreateAsync(user, incident.Id, request), false) : await statements.CreateAsync(user, incident.Id, request, key);
+            // A replay answers exactly as the first request did (same status and body: the first revision, even if
+            // the statement was edited since), marked so a client can tell.
+            if (replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
+            return TypedResults.Created($"{StaffApi.Prefix}/statements/{view.Statement.Id}", new { id = view.Statement.Id, revisionId = view.Revisions[^1].Id });
+        }).WithSummary("Start a statement: {kind, audience, title, body?, template?, supersedes?}; a template fills the first revision from the facts; supersedes names the published statement this one corrects. " +
+                       "With an Idempotency-Key header, a repeat of the same request by the same user within 24 h returns the statement the first one created (201, same body, Idempotent-Replayed: true) instead of a second one; the same key with a different request is 409.");
         byIncident.MapPost("/preview", async (string id, PreviewBody body, ClaimsPrincipal user, IncidentService incidents, StatementService statements) =>
         {
             var incident = await IncidentsApi.FindAsync(id, user, incidents);
@@ -118,5 +124,6 @@ public static class StatementsApi
         view.Publications.Select(p => new PublicationDto(p.RevisionId, p.ContentHash, p.PublishedAt, KebabCase.Of(p.Trigger))).ToList(),
         view.FactDrift.Select(d => new FactDriftDto(d.Key, d.Label, d.Old, d.New)).ToList(),
         view.Statement.SupersedesStatementId,
-        view.CorrectedBy.Select(c => c.Id).ToList());
+        view.CorrectedBy.Select(c => c.Id).ToList(),
+        view.Statement.DiscardedAt);
 }

@@ -33,6 +33,7 @@ public class AppDbContext : IdentityDbContext<ApplicationUser>, Microsoft.AspNet
     public DbSet<ApprovalPolicy> ApprovalPolicies => Set<ApprovalPolicy>();
     public DbSet<StatementComment> StatementComments => Set<StatementComment>();
     public DbSet<Publication> Publications => Set<Publication>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     /// <summary>ASP.NET Core's data-protection keys (sign-in cookies, antiforgery, API tokens), shared by every instance.</summary>
     public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys => Set<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>();
 
@@ -185,6 +186,18 @@ public class AppDbContext : IdentityDbContext<ApplicationUser>, Microsoft.AspNet
             publication.Property(p => p.PublishedBy).HasMaxLength(256);
             publication.HasOne<Statement>().WithMany().HasForeignKey(p => p.StatementId).OnDelete(DeleteBehavior.Restrict);
             publication.HasOne<StatementRevision>().WithMany().HasForeignKey(p => p.RevisionId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<IdempotencyRecord>(record =>
+        {
+            record.ToTable("IdempotencyRecords");
+            // One key per user: the primary key is what makes two racing retries create one thing.
+            record.HasKey(r => new { r.UserId, r.Key });
+            record.Property(r => r.UserId).HasMaxLength(64);
+            record.Property(r => r.Key).HasMaxLength(IdempotencyRecord.KeyMaxLength);
+            record.Property(r => r.Operation).HasMaxLength(64).IsRequired();
+            record.Property(r => r.RequestHash).HasMaxLength(64).IsRequired();
+            record.HasIndex(r => r.CreatedAt);
         });
 
         builder.Entity<StatementComment>(comment =>

@@ -9,7 +9,7 @@ public sealed class WorkflowTableTests(AppFactory app) : IClassFixture<AppFactor
 {
     private readonly SignOffScenario _s = new(app);
 
-    public enum Act { Submit, Approve, Reject, Withdraw, Edit }
+    public enum Act { Submit, Approve, Reject, Withdraw, Edit, Discard }
 
     public static TheoryData<StatementState, Act, string> Cases()
     {
@@ -29,6 +29,8 @@ public sealed class WorkflowTableTests(AppFactory app) : IClassFixture<AppFactor
         Act.Submit => state == StatementState.Draft && role == "author",
         Act.Approve or Act.Reject => state == StatementState.InReview && role is "reviewer" or "approver",
         Act.Withdraw or Act.Edit => Unpublished.Contains(state) && role == "author",
+        // Not a scheduled one: it is unscheduled first, so a discard never silently cancels a promised publication.
+        Act.Discard => state is StatementState.Draft or StatementState.InReview or StatementState.Approved && role == "author",
         _ => false,
     };
 
@@ -47,6 +49,7 @@ public sealed class WorkflowTableTests(AppFactory app) : IClassFixture<AppFactor
             Act.Approve => _s.Scoped(sp => sp.GetRequiredService<ApprovalService>().DecideAsync(who, id, revision, Decision.Approve, null)),
             Act.Reject => _s.Scoped(sp => sp.GetRequiredService<ApprovalService>().DecideAsync(who, id, revision, Decision.Reject, "Needs work")),
             Act.Withdraw => _s.Scoped(sp => sp.GetRequiredService<ApprovalService>().WithdrawAsync(who, id, "no longer needed")),
+            Act.Discard => _s.Scoped(sp => sp.GetRequiredService<ApprovalService>().DiscardAsync(who, id, "not needed")),
             _ => _s.Scoped(sp => sp.GetRequiredService<StatementService>().SaveAsync(who, id, "New title", "New body", revision)),
         });
 

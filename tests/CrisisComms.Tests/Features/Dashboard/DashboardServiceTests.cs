@@ -177,8 +177,16 @@ public sealed class DashboardServiceTests(AppFactory app) : IClassFixture<AppFac
     private async Task<Guid> IncidentAsync(string title, IncidentSeverity severity, DateTimeOffset? due)
     {
         var author = await S.Author;
-        return await S.Scoped(async sp => (await sp.GetRequiredService<IncidentService>().CreateAsync(author,
-            new IncidentChanges { Title = title, Severity = severity, NextUpdateDue = due, IsPublic = false })).Id);
+        var id = await S.Scoped(async sp => (await sp.GetRequiredService<IncidentService>().CreateAsync(author,
+            new IncidentChanges { Title = title, Severity = severity, NextUpdateDue = due > Now ? due : null, IsPublic = false })).Id);
+        // A promise that fell overdue since it was made (the service refuses one that is past already when made).
+        if (due is { } past && past <= Now)
+            await S.Scoped(async sp =>
+            {
+                var db = sp.GetRequiredService<CrisisComms.Web.Infrastructure.Data.AppDbContext>();
+                await db.Incidents.Where(i => i.Id == id).ExecuteUpdateAsync(s => s.SetProperty(i => i.NextUpdateDue, past));
+            });
+        return id;
     }
 
     private async Task ScheduleAsync(Guid id, DateTimeOffset at)

@@ -33,8 +33,82 @@ public partial class SignOffPanel : LiveComponentBase
     private bool _rejecting;
     private string _reason = "";
     private string? _error;
+    private Pending _pending;
+    /// <summary>The revision and changed facts the approver acknowledged; a new revision or another change of facts asks again.</summary>
+    private string? _acknowledgedFor;
+
+    /// <summary>The action waiting for its confirmation step.</summary>
+    private enum Pending { None, Approve, Withdraw, Discard }
+
+    private string DriftKey => View.Current.Id + "|" + StatementService.DescribeDrift(View.FactDrift);
+
+    private bool Acknowledged
+    {
+        get => _acknowledgedFor == DriftKey;
+        set => _acknowledgedFor = value ? DriftKey : null;
+    }
+
+    /// <summary>Approve needs the changed facts acknowledged first, when there are any.</summary>
+    private bool ApproveReady => View.FactDrift.Count == 0 || Acknowledged;
+
+    private string ConfirmLabel => _pending switch
+    {
+        Pending.Approve => $"Confirm: approve revision {View.Current.Number}",
+        Pending.Withdraw => "Confirm: withdraw",
+        Pending.Discard => "Confirm: discard",
+        _ => "",
+    };
+
+    /// <summary>What the pending action will do, in words, before it is done.</summary>
+    private string ConfirmText
+    {
+        get
+        {
+            var title = $"\u201c{View.Current.Title}\u201d";
+            switch (_pending)
+            {
+                case Pending.Approve:
+                    var role = _status?.Missing.FirstOrDefault(_roles.Contains) ?? "your role";
+                    var after = _status?.Missing.Where(r => r != role).ToList() ?? [];
+                    return $"Approve revision {View.Current.Number} as {role}: your signature is bound to exactly this text (SHA-256 {View.Current.ContentHash[..12]})." +
+                           (after.Count == 0
+                               ? " That completes sign-off: the statement becomes approved and can then be scheduled or published."
+                               : $" {string.Join(" + ", after)} must still sign.") +
+                           (View.FactDrift.Count > 0 ? " You approve it with the facts as written, not their current values." : "");
+                case Pending.Withdraw:
+                    return $"Withdraw {title}: it stops here for good and can no longer be submitted, approved, scheduled or published" +
+                           (View.Statement.ScheduledFor is { } at ? $"; its publication scheduled for {Time.Show(at)} is cancelled" : "") +
+                           ". It stays listed as withdrawn, with its revisions.";
+                case Pending.Discard:
+                    return $"Discard {title}: it is withdrawn and removed from the incident's statement list; nothing of it is ever published. " +
+                           $"Its {View.Revisions.Count} revision(s) are kept in the history and the audit trail. This cannot be undone.";
+                default:
+                    return "";
+            }
+        }
+    }
 
     private bool IsAuthor => _roles.Contains(StaffRoles.Author);
+
+    private void Ask(Pending action)
+    {
+        _pending = action;
+        _rejecting = false;
+        _error = null;
+    }
+
+    private Task ConfirmAsync()
+    {
+        var action = _pending;
+        _pending = Pending.None;
+        return action switch
+        {
+            Pending.Approve => ApproveAsync(),
+            Pending.Withdraw => WithdrawAsync(),
+            Pending.Discard => DiscardAsync(),
+            _ => Task.CompletedTask,
+        };
+    }
 
     /// <summary>Mirrors the service's rules so only usable buttons show; the service checks again.</summary>
     private bool CanDecide =>
@@ -71,7 +145,9 @@ public partial class SignOffPanel : LiveComponentBase
     private Task SubmitAsync() => RunAsync(user => Approvals.RunAsync(a => a.SubmitAsync(user, View.Statement.Id)));
 
     // The decision names the revision the person read (View.Current); the service refuses it if another is current by now.
-    private Task ApproveAsync() => RunAsync(user => Approvals.RunAsync(a => a.DecideAsync(user, View.Statement.Id, View.Current.Id, Decision.Approve, null)));
+    // The acknowledgement covers the changed facts shown; if they changed again since, the service asks afresh (409).
+    private Task ApproveAsync() => RunAsync(user => Approvals.RunAsync(a =>
+        a.DecideAsync(user, View.Statement.Id, View.Current.Id, Decision.Approve, null, acknowledgeFactChanges: View.FactDrift.Count > 0 && Acknowledged)));
 
     private Task RejectAsync() => RunAsync(async user =>
     {
@@ -80,6 +156,8 @@ public partial class SignOffPanel : LiveComponentBase
     });
 
     private Task WithdrawAsync() => RunAsync(user => Approvals.RunAsync(a => a.WithdrawAsync(user, View.Statement.Id, null)));
+
+    private Task DiscardAsync() => RunAsync(user => Approvals.RunAsync(a => a.DiscardAsync(user, View.Statement.Id, null)));
 
     private async Task RunAsync(Func<System.Security.Claims.ClaimsPrincipal, Task> action)
     {

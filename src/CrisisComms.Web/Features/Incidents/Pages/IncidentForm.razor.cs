@@ -27,6 +27,8 @@ public partial class IncidentForm
     private string _aware = "";
     private string _nextUpdate = "";
     private int? _version;
+    /// <summary>The form as loaded: an edit sends only what the user changed, so the activity shows only that.</summary>
+    private (string Title, string Slug, string Summary, IncidentSeverity Severity, IncidentStatus Status, bool IsPublic, string Detected, string Aware, string NextUpdate)? _loaded;
     private Guid? _loadedId;
     private bool _busy;
     private string? _error;
@@ -46,9 +48,35 @@ public partial class IncidentForm
             var i = await Incidents.RunAsync(s => s.GetAsync(user, id));
             (_title, _slug, _summary, _severity, _status, _isPublic, _version) = (i.Title, i.Slug, i.Summary, i.Severity, i.Status, i.IsPublic, i.Version);
             (_detected, _aware, _nextUpdate) = (Time.ToInput(i.DetectedAt), Time.ToInput(i.AwareAt), Time.ToInput(i.NextUpdateDue));
+            _loaded = (_title, _slug, _summary, _severity, _status, _isPublic, _detected, _aware, _nextUpdate);
             _loadedId = id;
         }
         catch (Exception e) when (e is NotFoundException or AccessDeniedException) { _error = e.Message; }
+    }
+
+    /// <summary>
+    /// Everything for a new incident; for an edit only the fields that differ from what was loaded (the form shows times to
+    /// the minute, so re-sending an untouched time would change its seconds and record a change nobody made).
+    /// </summary>
+    private IncidentChanges Changes()
+    {
+        var l = _loaded;
+        bool Edited<T>(T now, T? then) => l is null || !EqualityComparer<T>.Default.Equals(now, then);
+        return new IncidentChanges
+        {
+            Title = Edited(_title ?? "", l?.Title) ? _title ?? "" : null,
+            Slug = string.IsNullOrWhiteSpace(_slug) || !Edited(_slug, l?.Slug) ? null : _slug,
+            Summary = Edited(_summary ?? "", l?.Summary) ? _summary ?? "" : null,
+            Severity = Edited(_severity, l?.Severity) ? _severity : null,
+            Status = Edited(_status, l?.Status) ? _status : null,
+            IsPublic = Edited(_isPublic, l?.IsPublic) ? _isPublic : null,
+            DetectedAt = Edited(_detected, l?.Detected) ? Time.FromInput(_detected) : null,
+            AwareAt = Edited(_aware, l?.Aware) ? Time.FromInput(_aware) : null,
+            NextUpdateDue = Edited(_nextUpdate, l?.NextUpdate) ? Time.FromInput(_nextUpdate) : null,
+            ClearDetectedAt = string.IsNullOrWhiteSpace(_detected) && Edited(_detected, l?.Detected),
+            ClearAwareAt = string.IsNullOrWhiteSpace(_aware) && Edited(_aware, l?.Aware),
+            ClearNextUpdateDue = string.IsNullOrWhiteSpace(_nextUpdate) && Edited(_nextUpdate, l?.NextUpdate),
+        };
     }
 
     private async Task SaveAsync()
@@ -56,21 +84,7 @@ public partial class IncidentForm
         _busy = true;
         _error = null;
         _errors = new Dictionary<string, string[]>();
-        var changes = new IncidentChanges
-        {
-            Title = _title ?? "",
-            Slug = string.IsNullOrWhiteSpace(_slug) ? null : _slug,
-            Summary = _summary ?? "",
-            Severity = _severity,
-            Status = _status,
-            IsPublic = _isPublic,
-            DetectedAt = Time.FromInput(_detected),
-            AwareAt = Time.FromInput(_aware),
-            NextUpdateDue = Time.FromInput(_nextUpdate),
-            ClearDetectedAt = string.IsNullOrWhiteSpace(_detected),
-            ClearAwareAt = string.IsNullOrWhiteSpace(_aware),
-            ClearNextUpdateDue = string.IsNullOrWhiteSpace(_nextUpdate),
-        };
+        var changes = Changes();
         try
         {
             var user = (await AuthState).User;

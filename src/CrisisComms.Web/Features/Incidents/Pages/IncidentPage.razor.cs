@@ -72,17 +72,28 @@ public partial class IncidentPage : LiveComponentBase
         catch (Exception e) when (e is NotFoundException or AccessDeniedException) { _error = e.Message; }
     }
 
+    /// <summary>
+    /// The page's create intent, per template: a second click that slips in before the button is disabled, or a retry
+    /// after a dropped connection, returns the statement the first one created instead of a second copy.
+    /// </summary>
+    private readonly string _createIntent = Guid.NewGuid().ToString("n");
+
     private async Task CreateStatementAsync()
     {
+        if (_busy) return;
         _busy = true;
+        var navigating = false;
         try
         {
             var user = (await AuthState).User;
-            var view = await Statements.RunAsync(s => s.CreateAsync(user, Id, new NewStatement { Template = _templateId }));
+            var template = _templateId;
+            var (view, _) = await Statements.RunAsync(s => s.CreateAsync(user, Id, new NewStatement { Template = template }, $"{_createIntent}:{template}"));
+            // The button stays disabled: the page is on its way to the editor, and a click landing meanwhile must not start another.
+            navigating = true;
             Navigation.NavigateTo($"/dashboard/statements/{view.Statement.Id}");
         }
         catch (AppValidationException e) { _error = "The template cannot be used for this incident yet: " + string.Join(" ", e.Errors.SelectMany(x => x.Value)); }
         catch (Exception e) when (e is NotFoundException or AccessDeniedException or ConflictException) { _error = e.Message; }
-        finally { _busy = false; }
+        finally { _busy = navigating; }
     }
 }

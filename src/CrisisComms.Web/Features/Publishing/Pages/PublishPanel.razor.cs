@@ -32,6 +32,23 @@ public partial class PublishPanel : LiveComponentBase
     private bool _busy;
     private ITimer? _tick;
     private string? _failure;
+    private bool _confirmPublish;
+
+    /// <summary>Where "publish now" sends the text, said before it is done (only outside audiences of public incidents reach the status page).</summary>
+    private string PublishNowText
+    {
+        get
+        {
+            var instead = View.Statement.ScheduledFor is { } at ? $" instead of at {Time.Show(at)}" : "";
+            var audience = KebabCase.Of(View.Statement.Audience);
+            if (StatementService.OutsideAudiences.Contains(View.Statement.Audience) && View.Incident.IsPublic)
+                return $"Publish now{instead}: visible on the public status page and its feeds at once, for everyone ({audience}). " +
+                       "A published statement never changes; a mistake needs a correction.";
+            var why = View.Incident.IsPublic ? $"its audience is {audience}" : "the incident is not public";
+            return $"Publish now{instead}: recorded as published for {audience} at once. It does not appear on the public status page ({why}). " +
+                   "A published statement never changes; a mistake needs a correction.";
+        }
+    }
 
     protected override void OnInitialized() =>
         // The countdown ticks every second; when the time comes the page reloads the statement to show it published.
@@ -81,7 +98,11 @@ public partial class PublishPanel : LiveComponentBase
 
     private Task UnscheduleAsync() => RunAsync(user => Publishing.RunAsync(p => p.UnscheduleAsync(user, View.Statement.Id)));
 
-    private Task PublishNowAsync() => RunAsync(user => Publishing.RunAsync(p => p.PublishNowAsync(user, View.Statement.Id)));
+    private Task PublishNowAsync()
+    {
+        _confirmPublish = false;
+        return RunAsync(user => Publishing.RunAsync(p => p.PublishNowAsync(user, View.Statement.Id)));
+    }
 
     private async Task RunAsync(Func<System.Security.Claims.ClaimsPrincipal, Task> action)
     {

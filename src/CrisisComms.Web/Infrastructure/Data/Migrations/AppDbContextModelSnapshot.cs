@@ -581,6 +581,9 @@ namespace CrisisComms.Web.Infrastructure.Data.Migrations
                     b.Property<Guid?>("CurrentRevisionId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("DiscardedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("IncidentId")
                         .HasColumnType("TEXT");
 
@@ -689,6 +692,39 @@ namespace CrisisComms.Web.Infrastructure.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("StatementRevisions");
+                });
+
+            modelBuilder.Entity("CrisisComms.Web.Infrastructure.Data.IdempotencyRecord", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Operation")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "Key");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("IdempotencyRecords", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

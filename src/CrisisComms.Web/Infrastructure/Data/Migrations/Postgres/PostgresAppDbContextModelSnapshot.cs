@@ -590,6 +590,9 @@ namespace CrisisComms.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<Guid?>("CurrentRevisionId")
                         .HasColumnType("uuid");
 
+                    b.Property<long?>("DiscardedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<Guid>("IncidentId")
                         .HasColumnType("uuid");
 
@@ -698,6 +701,39 @@ namespace CrisisComms.Web.Infrastructure.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("StatementRevisions");
+                });
+
+            modelBuilder.Entity("CrisisComms.Web.Infrastructure.Data.IdempotencyRecord", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Operation")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("UserId", "Key");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("IdempotencyRecords", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
