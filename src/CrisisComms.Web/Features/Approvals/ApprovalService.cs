@@ -146,7 +146,7 @@ public sealed class ApprovalService(
             return approval;
         });
 
-    /// <summary>The longest reason a withdrawal may give (it is kept in the audit record).</summary>
+    /// <summary>The longest reason a withdrawal or discard may give (it is kept in the audit record).</summary>
     public const int ReasonMaxLength = 500;
 
     public async Task WithdrawAsync(ClaimsPrincipal actor, Guid statementId, string? reason) =>
@@ -176,8 +176,8 @@ public sealed class ApprovalService(
             var statement = await LoadAsync(statementId);
             StatementWorkflow.EnsureAllowed(statement.State, StatementAction.Discard);
             reason = reason?.Trim();
-            if (reason is { Length: > Approval.CommentMaxLength })
-                throw new AppValidationException("reason", $"The reason must be at most {Approval.CommentMaxLength} characters.");
+            if (reason is { Length: > ReasonMaxLength })
+                throw new AppValidationException("reason", $"The reason is {reason.Length:N0} characters; the limit is {ReasonMaxLength}.") { Status = StatusCodes.Status413PayloadTooLarge };
             var revisions = await db.StatementRevisions.AsNoTracking().Where(r => r.StatementId == statementId).OrderBy(r => r.Number)
                 .Select(r => new { r.Id, r.Number, r.ContentHash, r.AuthorName, r.Title }).ToListAsync();
             var current = revisions.Single(r => r.Id == statement.CurrentRevisionId);
