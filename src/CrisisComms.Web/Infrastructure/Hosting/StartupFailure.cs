@@ -22,7 +22,7 @@ public static partial class StartupFailure
         {
             return await program(args);
         }
-        catch (Exception e) when (Describe(e, () => ReadConfiguration(args)) is { } line)
+        catch (Exception e) when (IsOwnProcess && Describe(e, () => ReadConfiguration(args)) is { } line)
         {
             error ??= Console.Error;
             await error.WriteLineAsync("Start-up failed: " + line);
@@ -30,6 +30,12 @@ public static partial class StartupFailure
             return ExitCode;
         }
     }
+
+    /// <summary>
+    /// True when this app is the process (dotnet CrisisComms.Web.dll). A host running Program inside its own process
+    /// (WebApplicationFactory in the tests) is given the exception itself, as it expects.
+    /// </summary>
+    private static bool IsOwnProcess => System.Reflection.Assembly.GetEntryAssembly() == typeof(StartupFailure).Assembly;
 
     /// <summary>
     /// One sentence naming the setting to fix, or null for a failure this class does not know (it is then rethrown).
