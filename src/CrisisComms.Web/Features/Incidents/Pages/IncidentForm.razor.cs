@@ -36,6 +36,7 @@ public partial class IncidentForm
     private string _loadedTitle = "";
     private string _loadedSummary = "";
     private bool _confirming;
+    private (string Detected, string Aware, string NextUpdate) _loadedTimes = ("", "", "");
 
     /// <summary>An Author without sign-off sees a public incident's title and summary but cannot change them.</summary>
     private bool PublicTextLocked => _loadedPublic && !_canSignOff;
@@ -60,6 +61,7 @@ public partial class IncidentForm
             (_title, _slug, _summary, _severity, _status, _isPublic, _version) = (i.Title, i.Slug, i.Summary, i.Severity, i.Status, i.IsPublic, i.Version);
             (_detected, _aware, _nextUpdate) = (Time.ToInput(i.DetectedAt), Time.ToInput(i.AwareAt), Time.ToInput(i.NextUpdateDue));
             (_loadedPublic, _loadedTitle, _loadedSummary) = (i.IsPublic, i.Title, i.Summary);
+            _loadedTimes = (_detected, _aware, _nextUpdate);
             _loadedId = id;
         }
         catch (Exception e) when (e is NotFoundException or AccessDeniedException) { _error = e.Message; }
@@ -90,12 +92,13 @@ public partial class IncidentForm
             Severity = _severity,
             Status = _status,
             IsPublic = _isPublic,
-            DetectedAt = Time.FromInput(_detected),
-            AwareAt = Time.FromInput(_aware),
-            NextUpdateDue = Time.FromInput(_nextUpdate),
-            ClearDetectedAt = string.IsNullOrWhiteSpace(_detected),
-            ClearAwareAt = string.IsNullOrWhiteSpace(_aware),
-            ClearNextUpdateDue = string.IsNullOrWhiteSpace(_nextUpdate),
+            // Times only when edited: the input has minutes only, and re-sending a loaded time would change its seconds.
+            DetectedAt = _detected != _loadedTimes.Detected ? Time.FromInput(_detected) : null,
+            AwareAt = _aware != _loadedTimes.Aware ? Time.FromInput(_aware) : null,
+            NextUpdateDue = _nextUpdate != _loadedTimes.NextUpdate ? Time.FromInput(_nextUpdate) : null,
+            ClearDetectedAt = _detected != _loadedTimes.Detected && string.IsNullOrWhiteSpace(_detected),
+            ClearAwareAt = _aware != _loadedTimes.Aware && string.IsNullOrWhiteSpace(_aware),
+            ClearNextUpdateDue = _nextUpdate != _loadedTimes.NextUpdate && string.IsNullOrWhiteSpace(_nextUpdate),
         };
         try
         {
