@@ -22,8 +22,10 @@ public static partial class StartupFailure
         {
             return await program(args);
         }
-        catch (Exception e) when (IsOwnProcess && Describe(e, () => ReadConfiguration(args)) is { } line)
+        // The filter only recognises the failure; the configuration is read again in the handler, after unwinding.
+        catch (Exception e) when (IsOwnProcess && Describe(e, static () => null) is not null)
         {
+            var line = Describe(e, () => ReadConfiguration(args));
             error ??= Console.Error;
             await error.WriteLineAsync("Start-up failed: " + line);
             await error.FlushAsync();
