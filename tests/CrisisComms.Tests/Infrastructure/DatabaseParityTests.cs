@@ -23,9 +23,12 @@ public abstract class DatabaseParityCases(AppFactory app)
         var marker = Guid.NewGuid().ToString("n")[..8];
 
         var created = await author.PostAsJsonAsync("/api/staff/v1/incidents",
-            new { title = $"Check-in outage {marker}", summary = "Check-in is slow.", severity = "major", status = "investigating", isPublic = true });
+            new { title = $"Check-in outage {marker}", summary = "Check-in is slow.", severity = "major", status = "investigating", isPublic = false });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var incident = await created.Content.ReadFromJsonAsync<JsonElement>();
+        // Making it public is an Approver's sign-off.
+        using (var approver = await app.ClientForAsync("approver@demo.local"))
+            Assert.Equal(HttpStatusCode.OK, (await approver.PatchAsJsonAsync($"/api/staff/v1/incidents/{incident.GetProperty("id").GetString()}", new { isPublic = true })).StatusCode);
         var slug = incident.GetProperty("slug").GetString()!;
 
         var drafted = await author.PostAsJsonAsync($"/api/staff/v1/incidents/{incident.GetProperty("id").GetString()}/statements",

@@ -69,6 +69,26 @@ public sealed class PostgresServer
         Execute($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
     }
 
+    private readonly Lock _hbaLock = new();
+
+    /// <summary>
+    /// A login role that must give its password (scram-sha-256) over TCP, unlike the trusted superuser; for tests of a
+    /// wrong password. Its line goes first in pg_hba.conf (the first matching line decides), then the server reloads it.
+    /// </summary>
+    public void CreatePasswordRole(string role, string password)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(role, "^[a-z_][a-z0-9_]*$")) throw new ArgumentException("A plain lower-case role name.", nameof(role));
+        Execute($"CREATE ROLE \"{role}\" LOGIN CREATEDB PASSWORD '{password.Replace("'", "''", StringComparison.Ordinal)}'");
+        lock (_hbaLock)
+        {
+            var hba = Path.Combine(DataDirectory, "pg_hba.conf");
+            // Written in place, so the file keeps its owner (the server's user).
+            var lines = File.ReadAllText(hba);
+            File.WriteAllText(hba, $"host all {role} 127.0.0.1/32 scram-sha-256\n" + lines);
+        }
+        Execute("SELECT pg_reload_conf()");
+    }
+
     private void Execute(string sql)
     {
         using var connection = new NpgsqlConnection(AdminConnectionString);

@@ -184,6 +184,24 @@ public sealed class AppInstance : IAsyncDisposable
 
     public bool LogContains(string text) => _log.Contains(text);
 
+    /// <summary>What the process wrote to stdout and stderr (stderr lines start "stderr: "), without the test's markers.</summary>
+    public IReadOnlyList<string> Output => _log.Lines().Where(l => !l.StartsWith("==== test ", StringComparison.Ordinal)).ToList();
+
+    /// <summary>Waits for the process to end on its own (and for its output to be read); its exit code. Throws if it is still running after <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var bounded = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(bounded.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"Instance {Name} was still running {timeout.TotalSeconds:0} s after it was started.\n{Tail()}");
+        }
+        return _process.ExitCode;
+    }
+
     public string Tail(int lines = 150) =>
         _log.Tail(lines) + (_process.HasExited ? $"\n(instance {Name} has EXITED with code {_process.ExitCode})" : "");
 

@@ -39,6 +39,12 @@ internal sealed class ProcessLog(string name, int keptLines = 2000)
     /// <summary>A marker from the test, so the process's lines read next to what the test did.</summary>
     public void Note(string text) => Add($"==== test {TimeProvider.System.GetUtcNow():HH:mm:ss.fff}: {text}");
 
+    /// <summary>Every kept line, in order (test markers included).</summary>
+    public IReadOnlyList<string> Lines()
+    {
+        lock (_lock) return [.. _lines];
+    }
+
     public bool Contains(string text)
     {
         lock (_lock) return _lines.Any(l => l.Contains(text, StringComparison.OrdinalIgnoreCase));

@@ -120,11 +120,23 @@ public sealed class UserAdminService(
         return user.Id;
     }
 
+    /// <summary>Any fixed number: the PostgreSQL advisory lock admin-role and account changes take turns on.</summary>
+    internal const long AdminChangesLockKey = 0x41_64_6D_69_6E; // "Admin"
+
+    /// <summary>The roles that sign off what is published: an admin never grants them to themselves.</summary>
+    private static readonly string[] SignOffRoles = [StaffRoles.Reviewer, StaffRoles.Approver];
+
     public async Task SetRoleAsync(ClaimsPrincipal actor, string userId, string roleName, bool granted)
     {
         var admin = await authorizer.RequireAsync(actor, StaffRoles.Admin);
         var role = StaffRoles.Normalise(roleName) ?? throw new AppValidationException("role", $"\"{roleName}\" is not a role; use {string.Join(", ", StaffRoles.All)}.");
         var user = await FindAsync(userId);
+        if (granted && user.Id == admin.Id && SignOffRoles.Contains(role))
+            throw new AccessDeniedException($"You cannot grant yourself the {role} role: sign-off roles are granted by another admin, so no one signs off with powers they gave themselves.");
+
+        await using var tx = await BeginAdminChangeAsync();
+        // Checked inside the turn: two admins demoting each other at the same moment must leave one.
+        await RequireStillAdminAsync(admin.Id);
         var has = await users.IsInRoleAsync(user, role);
         if (has == granted) return;
 
@@ -138,7 +150,6 @@ public sealed class UserAdminService(
         if (!granted && (await users.GetRolesAsync(user)).Count == 1)
             throw new ConflictException($"{user.Email} would be left with no role; disable the account instead.");
 
-        await using var tx = await db.Database.BeginTransactionAsync();
         Check(granted ? await users.AddToRoleAsync(user, role) : await users.RemoveFromRoleAsync(user, role), "role");
         audit.Record(new AuditActor(admin.Id, admin.Email), granted ? "account.role-granted" : "account.role-removed", "user", user.Id,
             $"{(granted ? "Granted" : "Removed")} {role} {(granted ? "to" : "from")} {user.Email}");
@@ -150,12 +161,15 @@ public sealed class UserAdminService(
     {
         var admin = await authorizer.RequireAsync(actor, StaffRoles.Admin);
         var user = await FindAsync(userId);
-        if (user.IsDisabled == disabled) return;
         if (disabled && user.Id == admin.Id) throw new ConflictException("You cannot disable your own account.");
+
+        await using var tx = await BeginAdminChangeAsync();
+        await RequireStillAdminAsync(admin.Id);
+        await db.Entry(user).ReloadAsync();
+        if (user.IsDisabled == disabled) return;
         if (disabled && await users.IsInRoleAsync(user, StaffRoles.Admin) && await CountActiveAdminsAsync() <= 1)
             throw new ConflictException("This is the last active admin; grant Admin to someone else first.");
 
-        await using var tx = await db.Database.BeginTransactionAsync();
         user.IsDisabled = disabled;
         if (!disabled)
         {
@@ -216,12 +230,39 @@ public sealed class UserAdminService(
         await tx.CommitAsync();
     }
 
+    /// <summary>
+    /// A transaction in which admin changes take turns: SQLite's transactions take the write lock at once (BEGIN IMMEDIATE);
+    /// on PostgreSQL a transaction-scoped advisory lock does the same. Released at commit or rollback.
+    /// </summary>
+    private async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginAdminChangeAsync()
+    {
+        var tx = await db.Database.BeginTransactionAsync();
+        if (db.Database.IsNpgsql())
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AdminChangesLockKey})"); // a constant, never text from outside
+        return tx;
+    }
+
+    /// <summary>The acting admin may have been demoted or disabled by another admin a moment ago, while waiting for the turn.</summary>
+    private async Task RequireStillAdminAsync(string adminId)
+    {
+        var stillAdmin = await (from ur in db.UserRoles
+                                join r in db.Roles on ur.RoleId equals r.Id
+                                join u in db.Users on ur.UserId equals u.Id
+                                where ur.UserId == adminId && r.Name == StaffRoles.Admin && !u.IsDisabled
+                                select ur.UserId).AnyAsync();
+        if (!stillAdmin) throw new AccessDeniedException("You are no longer an active admin (another admin changed your account a moment ago). Nothing was changed.");
+    }
+
     private async Task<ApplicationUser> FindAsync(string userId) =>
         (string.IsNullOrWhiteSpace(userId) ? null : await users.FindByIdAsync(userId))
         ?? throw new NotFoundException($"No user with id \"{userId}\".");
 
     private async Task<int> CountActiveAdminsAsync() =>
-        (await users.GetUsersInRoleAsync(StaffRoles.Admin)).Count(u => !u.IsDisabled);
+        await (from ur in db.UserRoles
+                join r in db.Roles on ur.RoleId equals r.Id
+                join u in db.Users on ur.UserId equals u.Id
+                where r.Name == StaffRoles.Admin && !u.IsDisabled
+                select ur.UserId).Distinct().CountAsync();
 
     private static void Check(IdentityResult result, string field)
     {

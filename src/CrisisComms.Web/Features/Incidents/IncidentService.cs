@@ -49,6 +49,21 @@ public sealed partial class IncidentService(
     public static readonly string[] Readers = [.. StaffRoles.All];
     public static readonly string[] Writers = [StaffRoles.Author];
 
+    /// <summary>Who may change what the public reads: make an incident public, or change a public incident's title or summary.</summary>
+    public static readonly string[] SignOff = [StaffRoles.Approver, StaffRoles.Admin];
+
+    /// <summary>Anyone who may change some part of an incident (what each may change is checked per field).</summary>
+    private static readonly string[] Editors = [StaffRoles.Author, .. SignOff];
+
+    /// <summary>The rule, as a 403 names it.</summary>
+    public const string PublicTextRule =
+        "What the public reads goes through sign-off: making an incident public, or changing the title or summary of a public incident, " +
+        "needs an Approver or Admin. Nothing was saved.";
+
+    /// <summary>True when this change alters what the public reads at once (and so needs <see cref="SignOff"/>).</summary>
+    public static bool ChangesPublicText(bool wasPublic, string oldTitle, string oldSummary, bool isPublic, string newTitle, string newSummary) =>
+        (!wasPublic && isPublic) || (wasPublic && isPublic && (oldTitle != newTitle || oldSummary != newSummary));
+
     public async Task<IReadOnlyList<Incident>> ListAsync(ClaimsPrincipal actor, IncidentFilter filter)
     {
         await authorizer.RequireAsync(actor, Readers);
@@ -81,6 +96,8 @@ public sealed partial class IncidentService(
     public async Task<Incident> CreateAsync(ClaimsPrincipal actor, IncidentChanges input)
     {
         var user = await authorizer.RequireAsync(actor, Writers);
+        if (input.IsPublic == true && !SignOff.Any(user.IsIn))
+            throw new AccessDeniedException(PublicTextRule);
         var errors = new Dictionary<string, string[]>();
         if (input.Severity is null) errors["severity"] = [$"Severity is required: one of {string.Join(", ", Enum.GetNames<IncidentSeverity>().Select(n => n.ToLowerInvariant()))}."];
         if (string.IsNullOrWhiteSpace(input.Title)) errors["title"] = ["Title is required."];
@@ -100,7 +117,7 @@ public sealed partial class IncidentService(
 
         db.Incidents.Add(incident);
         audit.Record(new AuditActor(user.Id, user.Email), "incident.created", "incident", incident.Id.ToString(),
-            $"Opened \"{incident.Title}\" ({incident.Severity}, {incident.Status}, {(incident.IsPublic ? "public" : "not public")})");
+            $"Opened \"{incident.Title}\" ({incident.Severity}, {incident.Status}, {(incident.IsPublic ? "public" : "not public")})" + SignedOff(user, incident.IsPublic));
         await SaveUniqueAsync(incident.Slug);
         await events.RaiseAsync(new IncidentChanged(incident.Id, incident.IsPublic, WasPublic: false));
         return incident;
@@ -109,24 +126,35 @@ public sealed partial class IncidentService(
     /// <summary>Changes an incident. With <paramref name="expectedVersion"/>, a stale edit (someone saved in between) is refused.</summary>
     public async Task<Incident> UpdateAsync(ClaimsPrincipal actor, Guid id, IncidentChanges changes, int? expectedVersion = null)
     {
-        var user = await authorizer.RequireAsync(actor, Writers);
+        var user = await authorizer.RequireAsync(actor, Editors);
         var incident = await db.Incidents.Include(i => i.Facts).FirstOrDefaultAsync(i => i.Id == id)
             ?? throw new NotFoundException($"No incident with id {id}.");
         if (expectedVersion is { } v && v != incident.Version)
             throw new ConflictException($"Someone else changed this incident since you opened it (version {incident.Version}, yours {v}). Reload to see their changes.");
 
         var before = Describe(incident);
-        var wasPublic = incident.IsPublic;
+        var (wasPublic, oldTitle, oldSummary, otherBefore) = (incident.IsPublic, incident.Title, incident.Summary, OtherFields(incident));
         var errors = new Dictionary<string, string[]>();
         Apply(incident, changes, errors, creating: false);
         if (errors.Count > 0) throw new AppValidationException(errors);
+        var publicText = ChangesPublicText(wasPublic, oldTitle, oldSummary, incident.IsPublic, incident.Title, incident.Summary);
+        // Everything else (status, severity, times, slug, taking it off the public page) stays the Authors' work.
+        var otherChanges = OtherFields(incident) != otherBefore || (wasPublic && !incident.IsPublic);
+        if ((publicText && !SignOff.Any(user.IsIn)) || (otherChanges && !user.IsIn(StaffRoles.Author)))
+        {
+            // Nothing of the refused change may linger in this context for a later save.
+            db.ChangeTracker.Clear();
+            if (publicText && !SignOff.Any(user.IsIn)) throw new AccessDeniedException(PublicTextRule);
+            throw new AccessDeniedException($"Changing an incident's status, severity, times or address needs the {StaffRoles.Author} role. Nothing was saved.");
+        }
         if (changes.Slug is not null) await EnsureSlugFreeAsync(incident.Slug, incident.Id);
         var after = Describe(incident);
         if (before.SequenceEqual(after)) return incident;
 
         incident.Version++;
         incident.UpdatedAt = time.GetUtcNow();
-        audit.Record(new AuditActor(user.Id, user.Email), "incident.updated", "incident", incident.Id.ToString(), Summarise(before, after));
+        audit.Record(new AuditActor(user.Id, user.Email), "incident.updated", "incident", incident.Id.ToString(),
+            Summarise(before, after) + SignedOff(user, publicText));
         await SaveUniqueAsync(incident.Slug);
         await events.RaiseAsync(new IncidentChanged(incident.Id, incident.IsPublic, wasPublic));
         return incident;
@@ -292,6 +320,14 @@ public sealed partial class IncidentService(
             throw new AppValidationException("slug", $"The slug \"{slug}\" is already used by another incident.");
         }
     }
+
+    /// <summary>Audit text naming who signed off a change to what the public reads.</summary>
+    private static string SignedOff(StaffUser user, bool publicText) =>
+        publicText ? $"; public text signed off by {user.Email} as {SignOff.First(user.IsIn)}" : "";
+
+    /// <summary>Every field but the public text (title, summary, public or not), to tell whether anything else changed.</summary>
+    private static string OtherFields(Incident i) =>
+        $"slug={i.Slug}|severity={i.Severity}|status={i.Status}|detected={i.DetectedAt:O}|aware={i.AwareAt:O}|next={i.NextUpdateDue:O}";
 
     /// <summary>The audited fields by the names people use; times as ISO 8601 UTC, which the activity view shows in local time.</summary>
     private static (string Field, string Value)[] Describe(Incident i) =>

@@ -70,16 +70,23 @@ public sealed class PublicStatusRefresher : BackgroundService
         // open page in the deployment refetch.
         Interlocked.Exchange(ref _tellReaders, _severalInstances ? 0 : 1);
         _pending.Writer.TryWrite(true);
-        await foreach (var _ in _pending.Reader.ReadAllAsync(stoppingToken))
+        try
         {
-            try
+            await foreach (var _ in _pending.Reader.ReadAllAsync(stoppingToken))
             {
-                await RefreshAsync(Interlocked.Exchange(ref _tellReaders, 0) == 1, stoppingToken);
+                try
+                {
+                    await RefreshAsync(Interlocked.Exchange(ref _tellReaders, 0) == 1, stoppingToken);
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    _logger.LogWarning("The public snapshot was not refreshed; the last one stays in use ({Error})", e.GetType().Name + ": " + e.Message);
+                }
             }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                _logger.LogWarning("The public snapshot was not refreshed; the last one stays in use ({Error})", e.GetType().Name + ": " + e.Message);
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping, also when start-up failed before the host could call StopAsync: not a fault worth a stack trace.
         }
     }
 

@@ -54,7 +54,7 @@ public sealed class StatusPageOptions : ISelfValidatingOptions
 /// <summary>
 /// Requests to the public routes allowed per client address per window. A sliding window: a real
 /// reader loads a page and its feed a few times a minute; a script hammering the origin is capped.
-/// Behind a proxy or CDN, enable forwarded headers (ASPNETCORE_FORWARDEDHEADERS_ENABLED=true) so the
+/// Behind a proxy or CDN, name it in ForwardedHeaders:KnownProxies (or KnownNetworks) so the
 /// client address is the reader's, not the proxy's.
 /// </summary>
 public sealed class PublicRateLimitOptions

@@ -1,3 +1,4 @@
+using CrisisComms.Web.Infrastructure.Hosting;
 using CrisisComms.Web.Infrastructure.Options;
 using CrisisComms.Web.Infrastructure.Security;
 
@@ -24,6 +25,7 @@ public static class StaffApiExtensions
     /// <summary>Middleware order for the whole app, in one place.</summary>
     public static WebApplication UseAppPipeline(this WebApplication app)
     {
+        app.UseAppHosting();
         app.UseSecurityHeaders();
         app.UseExceptionHandler("/Error", createScopeForErrors: true);
         if (!app.Environment.IsDevelopment()) app.UseHsts();

@@ -22,6 +22,8 @@ public sealed class DatabaseInitialiser(
         Directory.CreateDirectory(paths.Root);
         if (db.Database.IsNpgsql())
         {
+            // The lock below lives in the database, so the database must exist before anything else (README: "created on start").
+            await CreatePostgresDatabaseIfMissingAsync(ct);
             // Several instances starting at once take turns: one migrates and seeds, the others then find nothing to do
             // (instead of racing to insert the same roles). The lock goes with its connection, even if this process dies.
             // Unpooled, so closing it really ends the session (a pooled one could keep the lock until reused).
@@ -37,6 +39,26 @@ public sealed class DatabaseInitialiser(
             return;
         }
         await InitialiseLockedAsync(ct);
+    }
+
+    /// <summary>
+    /// Creates the database named in the connection string when the server has no such database (connecting to its
+    /// maintenance database to do so). Two instances doing this at once is fine: the loser finds it already there.
+    /// </summary>
+    private async Task CreatePostgresDatabaseIfMissingAsync(CancellationToken ct)
+    {
+        var creator = db.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>();
+        if (await creator.ExistsAsync(ct)) return;
+        var name = new Npgsql.NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()).Database;
+        try
+        {
+            await creator.CreateAsync(ct);
+            logger.LogInformation("Created the PostgreSQL database {Database}", name);
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState is Npgsql.PostgresErrorCodes.DuplicateDatabase or Npgsql.PostgresErrorCodes.UniqueViolation)
+        {
+            // Another instance created it a moment earlier.
+        }
     }
 
     private async Task InitialiseLockedAsync(CancellationToken ct)

@@ -17,7 +17,7 @@ public abstract class IncidentsApiCases(AppFactory app)
     public async Task An_author_opens_an_incident_and_gets_a_unique_slug_from_its_title()
     {
         using var author = await app.ClientForAsync("author@demo.local");
-        var first = await CreateAsync(author, new { title = "Payment outage: Card Processing!", summary = "Cards fail.", severity = "major", status = "investigating", isPublic = true });
+        var first = await CreateAsync(author, new { title = "Payment outage: Card Processing!", summary = "Cards fail.", severity = "major", status = "investigating", isPublic = false });
         var second = await CreateAsync(author, new { title = "Payment outage: card processing", severity = "minor" });
 
         Assert.Equal("payment-outage-card-processing", first.GetProperty("slug").GetString());
@@ -26,7 +26,7 @@ public abstract class IncidentsApiCases(AppFactory app)
         var fetched = await author.GetFromJsonAsync<JsonElement>($"/api/staff/v1/incidents/{first.GetProperty("id").GetString()}");
         Assert.Equal("major", fetched.GetProperty("severity").GetString());
         Assert.Equal("investigating", fetched.GetProperty("status").GetString());
-        Assert.True(fetched.GetProperty("isPublic").GetBoolean());
+        Assert.False(fetched.GetProperty("isPublic").GetBoolean());
     }
 
     [Theory]

@@ -53,8 +53,10 @@ public sealed class PublicCachingTests(AppFactory app) : IClassFixture<AppFactor
     {
         using var client = app.CreateRawClient();
         using var author = await app.ClientForAsync("author@demo.local");
-        var created = await author.PostAsJsonAsync("/api/staff/v1/incidents", new { title = "Baggage system outage", summary = "Bags are delayed.", severity = "minor", status = "investigating", isPublic = true });
+        var created = await author.PostAsJsonAsync("/api/staff/v1/incidents", new { title = "Baggage system outage", summary = "Bags are delayed.", severity = "minor", status = "investigating", isPublic = false });
         var id = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString();
+        using (var approver = await app.ClientForAsync("approver@demo.local"))
+            Assert.Equal(HttpStatusCode.OK, (await approver.PatchAsJsonAsync($"/api/staff/v1/incidents/{id}", new { isPublic = true })).StatusCode);
         Assert.Contains("Baggage system outage", await client.GetStringAsync("/"));
 
         var patched = await author.PatchAsJsonAsync($"/api/staff/v1/incidents/{id}", new { isPublic = false });

@@ -33,12 +33,26 @@ public partial class IncidentForm
     private bool _busy;
     private string? _error;
     private IDictionary<string, string[]> _errors = new Dictionary<string, string[]>();
+    private bool _canSignOff;
+    private bool _loadedPublic;
+    private string _loadedTitle = "";
+    private string _loadedSummary = "";
+    private bool _confirming;
+    private (string Detected, string Aware, string NextUpdate) _loadedTimes = ("", "", "");
+
+    /// <summary>An Author without sign-off sees a public incident's title and summary but cannot change them.</summary>
+    private bool PublicTextLocked => _loadedPublic && !_canSignOff;
+
+    /// <summary>An Author without sign-off cannot make an incident public (taking one off the page stays open).</summary>
+    private bool PublishLocked => !_loadedPublic && !_isPublic && !_canSignOff;
 
     private bool Has(string field) => _errors.ContainsKey(field);
     private string For(string field) => _errors.TryGetValue(field, out var m) ? string.Join(" ", m) : "";
 
     protected override async Task OnParametersSetAsync()
     {
+        var principal = (await AuthState).User;
+        _canSignOff = IncidentService.SignOff.Any(principal.IsInRole);
         // Load each incident once: parameters arrive again for the same one (a reconnect hands the
         // circuit a new AuthState), and reloading then would throw away what the user typed.
         if (Id is not { } id || id == _loadedId) return;
@@ -49,6 +63,8 @@ public partial class IncidentForm
             (_title, _slug, _summary, _severity, _status, _isPublic, _version) = (i.Title, i.Slug, i.Summary, i.Severity, i.Status, i.IsPublic, i.Version);
             (_detected, _aware, _nextUpdate) = (Time.ToInput(i.DetectedAt), Time.ToInput(i.AwareAt), Time.ToInput(i.NextUpdateDue));
             _loaded = (_title, _slug, _summary, _severity, _status, _isPublic, _detected, _aware, _nextUpdate);
+            (_loadedPublic, _loadedTitle, _loadedSummary) = (i.IsPublic, i.Title, i.Summary);
+            _loadedTimes = (_detected, _aware, _nextUpdate);
             _loadedId = id;
         }
         catch (Exception e) when (e is NotFoundException or AccessDeniedException) { _error = e.Message; }
@@ -79,8 +95,20 @@ public partial class IncidentForm
         };
     }
 
-    private async Task SaveAsync()
+    private Task ConfirmAsync() => SaveAsync(confirmed: true);
+
+    private async Task SaveAsync() => await SaveAsync(confirmed: false);
+
+    private async Task SaveAsync(bool confirmed)
     {
+        // A change the public reads at once is confirmed first, naming what happens (the service checks the role).
+        if (!confirmed && _canSignOff
+            && IncidentService.ChangesPublicText(_loadedPublic, _loadedTitle, _loadedSummary, _isPublic, (_title ?? "").Trim(), (_summary ?? "").Trim()))
+        {
+            _confirming = true;
+            return;
+        }
+        _confirming = false;
         _busy = true;
         _error = null;
         _errors = new Dictionary<string, string[]>();
