@@ -9,6 +9,9 @@ public static class StaffApiExtensions
     {
         services.AddProblemDetails();
         services.AddOpenApi("v1");
+        // A body or parameter that cannot be bound throws in every environment (not only Development), so the
+        // problem middleware can name what was wrong instead of answering an empty 400.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return services;
     }
 
@@ -23,7 +26,13 @@ public static class StaffApiExtensions
     public static WebApplication UseAppPipeline(this WebApplication app)
     {
         app.UseSecurityHeaders();
-        app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandlingPath = "/Error",
+            CreateScopeForErrors = true,
+            // A request the server cannot read (bad form, bad encoding, too large) is the client's fault, never a 500.
+            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         if (!app.Environment.IsDevelopment()) app.UseHsts();
 
         // Empty error responses: problem details on the API, the not-found page elsewhere.
@@ -41,6 +50,8 @@ public static class StaffApiExtensions
         app.UseOutputCache();
         app.UseAuthentication();
         app.UseAuthorization();
+        // After routing (an endpoint's own body-size limit applies while reading) and after sign-in checks.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), a => a.UseMiddleware<Utf8BodyGuard>());
         app.UseAntiforgery();
         return app;
     }
