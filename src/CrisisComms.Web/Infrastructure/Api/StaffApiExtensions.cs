@@ -37,8 +37,9 @@ public static class StaffApiExtensions
 
         // Empty error responses: problem details on the API, the not-found page elsewhere.
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), a => a.UseStatusCodePages());
-        // Not for SignalR hubs either: a client there needs the bare 401, not a page.
-        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api") && !c.Request.Path.StartsWithSegments("/hubs"),
+        // Not for SignalR hubs either: a client there needs the bare 401, not a page. Nor for the Hangfire dashboard: a refused
+        // POST there re-executed as a POST of the not-found page would become that page's antiforgery 400.
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api") && !c.Request.Path.StartsWithSegments("/hubs") && !c.Request.Path.StartsWithSegments("/hangfire"),
             a => a.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), a => a.UseMiddleware<ApiProblemMiddleware>());
