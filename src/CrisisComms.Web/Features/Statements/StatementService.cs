@@ -9,6 +9,7 @@ using CrisisComms.Web.Infrastructure.Data;
 using CrisisComms.Web.Infrastructure.Options;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using CrisisComms.Web.Infrastructure.Text;
 
 namespace CrisisComms.Web.Features.Statements;
 
@@ -308,6 +309,8 @@ public sealed class StatementService(
         body ??= "";
         if (titleSource.Length == 0) errors["title"] = ["Title is required."];
         else if (titleSource.Length > StatementRevision.TitleMaxLength) errors["title"] = [$"Title must be at most {StatementRevision.TitleMaxLength} characters (it is {titleSource.Length})."];
+        else UserText.Check(errors, "title", "Title", titleSource, multiLine: false);
+        UserText.Check(errors, "body", "The text", body, multiLine: true);
         var bytes = Encoding.UTF8.GetByteCount(body);
         if (bytes > StatementRevision.BodyMaxBytes) errors["body"] = [$"The text is {bytes / 1024.0:0.#} KB; the limit is {StatementRevision.BodyMaxBytes / 1024} KB. Nothing was saved."];
         if (errors.Count > 0) throw new AppValidationException(errors);
