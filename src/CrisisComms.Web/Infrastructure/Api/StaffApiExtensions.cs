@@ -52,6 +52,7 @@ public static class StaffApiExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         // After routing (an endpoint's own body-size limit applies while reading) and after sign-in checks.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(StaffApi.Prefix), a => a.UseMiddleware<CookieWriteGuard>());
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), a => a.UseMiddleware<Utf8BodyGuard>());
         app.UseAntiforgery();
         return app;
