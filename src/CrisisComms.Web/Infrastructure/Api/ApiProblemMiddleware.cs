@@ -64,7 +64,7 @@ internal sealed class ApiProblemMiddleware(RequestDelegate next, IProblemDetails
             };
         var detail = wrongType
             ? $"The request body must be a JSON object{where}."
-            : j.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
+            : j.Message.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase)
                 ? $"The request body nests deeper than the maximum depth of 64{where}."
                 : $"The request body is not valid JSON: {Shorten(j.Message, 300)}";
         return new ProblemDetails { Status = b.StatusCode, Title = "Malformed request.", Detail = detail };
