@@ -8,7 +8,7 @@ namespace CrisisComms.Tests.Infrastructure.HostileInput;
 /// A page on another site cannot make a signed-in staff member's browser change anything through the staff API:
 /// cookie-authenticated changes need a same-origin request (or an antiforgery token); bearer-token calls and reads are unaffected.
 /// </summary>
-public sealed class CookieWriteTests(HostileApp app) : IClassFixture<HostileApp>
+public sealed partial class CookieWriteTests(HostileApp app) : IClassFixture<HostileApp>
 {
     private async Task<HttpClient> SignedInBrowserAsync(string email = "author@demo.local")
     {
@@ -70,6 +70,26 @@ public sealed class CookieWriteTests(HostileApp app) : IClassFixture<HostileApp>
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.True(await ExistsAsync(title));
     }
+
+    [Fact]
+    public async Task A_cookie_change_with_the_pages_antiforgery_token_goes_through_without_origin_headers()
+    {
+        using var browser = await SignedInBrowserAsync();
+        // The staff pages carry the signed-in user's antiforgery token (in the sign-out form).
+        var page = await browser.GetStringAsync("/dashboard");
+        var token = System.Net.WebUtility.HtmlDecode(TokenField().Match(page).Groups[1].Value);
+        Assert.False(string.IsNullOrEmpty(token), "the staff page should carry an antiforgery token");
+        var title = "With token " + Guid.NewGuid().ToString("n")[..8];
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.SendAsync(NewIncident(title, ("RequestVerificationToken", "forged")))).StatusCode);
+        var response = await browser.SendAsync(NewIncident(title, ("RequestVerificationToken", token)));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.True(await ExistsAsync(title));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial System.Text.RegularExpressions.Regex TokenField();
 
     [Fact]
     public async Task Bearer_calls_need_no_origin_even_when_one_from_elsewhere_is_sent()
