@@ -4,6 +4,7 @@ using CrisisComms.Web.Infrastructure.Api;
 using CrisisComms.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using CrisisComms.Web.Infrastructure.Text;
 
 namespace CrisisComms.Web.Features.Accounts;
 
@@ -66,6 +67,7 @@ public sealed class UserAdminService(
 
         if (displayName.Length == 0) errors["displayName"] = ["Display name is required."];
         else if (displayName.Length > ApplicationUser.DisplayNameMaxLength) errors["displayName"] = [$"Display name must be at most {ApplicationUser.DisplayNameMaxLength} characters."];
+        else UserText.Check(errors, "displayName", "Display name", displayName, multiLine: false);
 
         var roles = new List<string>();
         foreach (var r in request.Roles ?? [])

@@ -5,6 +5,7 @@ using CrisisComms.Web.Features.Statements;
 using CrisisComms.Web.Infrastructure.Api;
 using CrisisComms.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
+using CrisisComms.Web.Infrastructure.Text;
 
 namespace CrisisComms.Web.Features.Approvals;
 
@@ -78,6 +79,7 @@ public sealed class ApprovalService(
                 throw new AppValidationException("comment", "Say why you reject it, so the author knows what to change.");
             if (comment is { Length: > Approval.CommentMaxLength })
                 throw new AppValidationException("comment", $"The comment must be at most {Approval.CommentMaxLength} characters.");
+            if (UserText.Problem("The comment", comment, multiLine: true) is { } commentProblem) throw new AppValidationException("comment", commentProblem);
 
             var required = await policies.RequiredRolesAsync(statement.Kind);
             var active = await db.Approvals.Where(a => a.StatementId == statementId && a.RevisionId == revision.Id && a.VoidedAt == null).ToListAsync();
@@ -155,6 +157,7 @@ public sealed class ApprovalService(
             if (reason is { Length: > ReasonMaxLength })
                 throw new AppValidationException("reason", $"The reason is {reason.Length:N0} characters; the limit is {ReasonMaxLength}.") { Status = StatusCodes.Status413PayloadTooLarge };
             var user = await authorizer.RequireAsync(actor, StaffRoles.Author);
+            if (UserText.Problem("The reason", reason, multiLine: true) is { } problem) throw new AppValidationException("reason", problem);
             var statement = await LoadAsync(statementId);
             StatementWorkflow.EnsureAllowed(statement.State, StatementAction.Withdraw);
             var from = statement.State;
@@ -258,6 +261,7 @@ public sealed class ApprovalService(
         var body = markdown?.Trim() ?? "";
         if (body.Length == 0) throw new AppValidationException("body", "Write a comment first.");
         if (body.Length > StatementComment.BodyMaxLength) throw new AppValidationException("body", $"A comment must be at most {StatementComment.BodyMaxLength:N0} characters.");
+        if (UserText.Problem("The comment", body, multiLine: true) is { } problem) throw new AppValidationException("body", problem);
         var statement = await db.Statements.AsNoTracking().FirstOrDefaultAsync(s => s.Id == statementId) ?? throw new NotFoundException($"No statement with id {statementId}.");
         var revision = await db.StatementRevisions.AsNoTracking().SingleAsync(r => r.Id == statement.CurrentRevisionId);
         var comment = new StatementComment

@@ -6,6 +6,7 @@ using CrisisComms.Web.Features.Live;
 using CrisisComms.Web.Infrastructure.Data;
 using CsvHelper;
 using Microsoft.EntityFrameworkCore;
+using CrisisComms.Web.Infrastructure.Text;
 
 namespace CrisisComms.Web.Features.Audit;
 
@@ -79,14 +80,15 @@ public sealed class AuditService(AppDbContext db, StaffAuthorizer authorizer)
         {
             Seq = e.Seq,
             At = e.At.ToString("O", CultureInfo.InvariantCulture),
-            Actor = e.ActorName,
-            ActorId = e.ActorId ?? "",
-            Action = e.Action,
-            EntityType = e.EntityType,
-            EntityId = e.EntityId,
-            Summary = e.Summary,
-            PrevHash = e.PrevHash,
-            Hash = e.Hash,
+            // Every text cell, not just those CsvHelper's own escaping recognises (it misses a formula after leading spaces).
+            Actor = SpreadsheetCell.Neutralise(e.ActorName),
+            ActorId = SpreadsheetCell.Neutralise(e.ActorId),
+            Action = SpreadsheetCell.Neutralise(e.Action),
+            EntityType = SpreadsheetCell.Neutralise(e.EntityType),
+            EntityId = SpreadsheetCell.Neutralise(e.EntityId),
+            Summary = SpreadsheetCell.Neutralise(e.Summary),
+            PrevHash = SpreadsheetCell.Neutralise(e.PrevHash),
+            Hash = SpreadsheetCell.Neutralise(e.Hash),
         }));
         return writer.ToString();
     }

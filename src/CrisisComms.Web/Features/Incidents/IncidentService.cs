@@ -8,6 +8,7 @@ using CrisisComms.Web.Infrastructure.Data;
 using CrisisComms.Web.Infrastructure.Options;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using CrisisComms.Web.Infrastructure.Text;
 
 namespace CrisisComms.Web.Features.Incidents;
 
@@ -175,6 +176,8 @@ public sealed partial class IncidentService(
         var newLabel = (label ?? existing?.Label ?? "").Trim();
         if (newLabel.Length == 0) errors["label"] = ["Label is required (what people see, e.g. \"Customers affected\")."];
         else if (newLabel.Length > Fact.LabelMaxLength) errors["label"] = [$"Label must be at most {Fact.LabelMaxLength} characters."];
+        else UserText.Check(errors, "label", "Label", newLabel, multiLine: false);
+        UserText.Check(errors, "value", "Value", value, multiLine: true);
         var newType = type ?? existing?.Type ?? FactType.Text;
         if (!FactValues.TryNormalise(newType, value, org.Value.TimeZoneInfo, out var normalised, out var valueError, CultureInfo.GetCultureInfo(org.Value.Culture)))
             errors["value"] = [$"{newType} fact: {valueError}"];
@@ -252,7 +255,7 @@ public sealed partial class IncidentService(
             var title = c.Title.Trim();
             if (title.Length == 0) errors["title"] = ["Title is required."];
             else if (title.Length > Incident.TitleMaxLength) errors["title"] = [$"Title must be at most {Incident.TitleMaxLength} characters."];
-            else incident.Title = title;
+            else if (UserText.Check(errors, "title", "Title", title, multiLine: false)) incident.Title = title;
         }
         if (c.Slug is not null)
         {
@@ -264,7 +267,7 @@ public sealed partial class IncidentService(
         if (c.Summary is not null)
         {
             if (c.Summary.Length > Incident.SummaryMaxLength) errors["summary"] = [$"Summary must be at most {Incident.SummaryMaxLength} characters."];
-            else incident.Summary = c.Summary.Trim();
+            else if (UserText.Check(errors, "summary", "Summary", c.Summary, multiLine: true)) incident.Summary = c.Summary.Trim();
         }
         if (c.Severity is { } severity) incident.Severity = severity;
         if (c.Status is { } status)

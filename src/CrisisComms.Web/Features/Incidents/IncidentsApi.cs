@@ -49,7 +49,7 @@ public static class IncidentsApi
         incidents.MapPatch("/{id}", async (string id, JsonElement body, ClaimsPrincipal user, IncidentService service) =>
         {
             var incident = await FindAsync(id, user, service);
-            var expected = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("version", out var v) && v.TryGetInt32(out var version) ? version : (int?)null;
+            var expected = ReadVersion(body);
             var updated = await service.UpdateAsync(user, incident.Id, ReadChanges(body, creating: false), expected);
             return TypedResults.Ok(ToDto(updated, updated.Facts, service));
         }).WithSummary("Change any of the incident's fields; send version to refuse a stale edit; null clears a time.");
@@ -58,14 +58,23 @@ public static class IncidentsApi
         {
             var incident = await FindAsync(id, user, service);
             if (body.ValueKind != JsonValueKind.Object) throw new AppValidationException("body", "Send a JSON object: {label, value, type?}.");
-            var label = body.TryGetProperty("label", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString() : null;
-            FactType? type = body.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? Parse<FactType>(t.GetString()!, "type") : null;
+            var label = body.TryGetProperty("label", out var l) && l.ValueKind != JsonValueKind.Null
+                ? l.ValueKind == JsonValueKind.String ? l.GetString() : throw new AppValidationException("label", "label must be a string.")
+                : null;
+            FactType? type = body.TryGetProperty("type", out var t) && t.ValueKind != JsonValueKind.Null
+                ? t.ValueKind == JsonValueKind.String ? Parse<FactType>(t.GetString()!, "type") : throw new AppValidationException("type", $"type must be a string: one of {KebabCase.Allowed<FactType>()}.")
+                : null;
             if (!body.TryGetProperty("value", out var value)) throw new AppValidationException("value", "value is required.");
             var (text, inferred) = value.ValueKind switch
             {
                 JsonValueKind.String => (value.GetString(), (FactType?)null),
                 JsonValueKind.Number => (value.GetRawText(), FactType.Number),
-                JsonValueKind.Array => (string.Join('\n', value.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : e.GetRawText())), FactType.List),
+                JsonValueKind.Array => (string.Join('\n', value.EnumerateArray().Select(e => e.ValueKind switch
+                {
+                    JsonValueKind.String => e.GetString(),
+                    JsonValueKind.Number => e.GetRawText(),
+                    _ => throw new AppValidationException("value", "A list value holds strings or numbers only."),
+                })), FactType.List),
                 _ => throw new AppValidationException("value", "value must be a string, a number or an array of strings."),
             };
             var existing = incident.Facts.FirstOrDefault(f => f.Key == key);
@@ -102,6 +111,15 @@ public static class IncidentsApi
     private static T Parse<T>(string text, string field) where T : struct, Enum =>
         KebabCase.TryParse<T>(text, out var value) ? value
             : throw new AppValidationException(field, $"\"{text}\" is not a valid {field}; use one of {KebabCase.Allowed<T>()}.");
+
+    /// <summary>The optional version token of a PATCH; anything but a whole number (or null) is refused, not ignored.</summary>
+    private static int? ReadVersion(JsonElement body)
+    {
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("version", out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        return v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var version)
+            ? version
+            : throw new AppValidationException("version", "version must be the whole number the incident was read with.");
+    }
 
     private static IncidentChanges ReadChanges(JsonElement body, bool creating)
     {

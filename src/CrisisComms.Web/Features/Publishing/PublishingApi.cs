@@ -42,6 +42,8 @@ public static class PublishingApi
                 if (s.Id is null) throw new AppValidationException($"statements[{i}].id", "Each entry needs the statement id.");
                 if (!TimeSpan.TryParse(s.Offset ?? "0", CultureInfo.InvariantCulture, out var offset) || offset < TimeSpan.Zero)
                     throw new AppValidationException($"statements[{i}].offset", $"\"{s.Offset}\" is not an offset like 00:05:00.");
+                if (offset > DateTimeOffset.MaxValue.UtcDateTime - start.UtcDateTime)
+                    throw new AppValidationException($"statements[{i}].offset", $"\"{s.Offset}\" after the start is beyond the year 9999.");
                 return new SequenceItem(s.Id.Value, offset);
             }).ToList();
             await publishing.ScheduleSequenceAsync(user, start, items);

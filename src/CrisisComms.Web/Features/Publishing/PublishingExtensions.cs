@@ -96,7 +96,8 @@ public static class PublishingExtensions
             AppPath = "/dashboard",
             DisplayStorageConnectionString = false,
         }, app.Services.GetRequiredService<JobStorage>())
-            .RequireAuthorization(p => p.RequireRole(StaffRoles.Admin));
+            .RequireAuthorization(p => p.RequireRole(StaffRoles.Admin))
+            .WithInputGuard();
         app.MapPublishingApi();
         return app;
     }

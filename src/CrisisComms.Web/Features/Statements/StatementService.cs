@@ -9,6 +9,7 @@ using CrisisComms.Web.Infrastructure.Data;
 using CrisisComms.Web.Infrastructure.Options;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using CrisisComms.Web.Infrastructure.Text;
 
 namespace CrisisComms.Web.Features.Statements;
 
@@ -378,10 +379,17 @@ public sealed class StatementService(
         body ??= "";
         if (titleSource.Length == 0) errors["title"] = ["Title is required."];
         else if (titleSource.Length > StatementRevision.TitleMaxLength) errors["title"] = [$"The title is {titleSource.Length:N0} characters; the limit is {StatementRevision.TitleMaxLength}."];
+        else UserText.Check(errors, "title", "Title", titleSource, multiLine: false);
+        UserText.Check(errors, "body", "The text", body, multiLine: true);
         var bytes = Encoding.UTF8.GetByteCount(body);
         if (bytes > StatementRevision.BodyMaxBytes) errors["body"] = [$"The text is {bytes / 1024.0:0.#} KB; the limit is {StatementRevision.BodyMaxBytes / 1024} KB. Nothing was saved."];
         if (errors.Count > 0)
-            throw new AppValidationException(errors) { Status = titleSource.Length == 0 ? StatusCodes.Status400BadRequest : StatusCodes.Status413PayloadTooLarge };
+            throw new AppValidationException(errors)
+            {
+                // 413 when a size budget is what was exceeded; anything else wrong with the text is 400.
+                Status = titleSource.Length > StatementRevision.TitleMaxLength || bytes > StatementRevision.BodyMaxBytes
+                    ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
+            };
 
         var outcome = await renderGate.RunAsync(() => renderer.Render(titleSource, body, model));
         ThrowIfOverBudget(outcome.Problems);

@@ -37,7 +37,7 @@ public sealed class PublicSite(
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            logger.LogWarning("Public route {Route} served from the snapshot: the database failed ({Error})", route.Key, e.GetType().Name + ": " + e.Message);
+            logger.LogWarning("Public route {Route} served from the snapshot: the database failed ({ErrorType}: {Error})", route.Key, e.GetType().Name, e.Message);
             return FromSnapshot(route, baseUrl);
         }
         return new PublicResult(await renderer.RenderAsync(current, route, baseUrl), current.UpdatedAt, null);

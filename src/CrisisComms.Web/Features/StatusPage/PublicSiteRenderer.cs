@@ -44,7 +44,18 @@ public sealed class PublicSiteRenderer(IServiceProvider services, ILoggerFactory
     public async Task<Dictionary<string, PublicResponse>> RenderAllAsync(PublicStatus status, string baseUrl)
     {
         var all = new Dictionary<string, PublicResponse>(StringComparer.Ordinal);
-        foreach (var route in PublicRoute.All(status)) all[route.Key] = await RenderAsync(status, route, baseUrl);
+        foreach (var route in PublicRoute.All(status))
+        {
+            // One route that fails to render (one incident's page, one feed) must not cost every other route its fresh copy.
+            try
+            {
+                all[route.Key] = await RenderAsync(status, route, baseUrl);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                loggers.CreateLogger<PublicSiteRenderer>().LogError(e, "Public route {Route} was left out of the snapshot: it failed to render", route.Key);
+            }
+        }
         all[NotFoundKey] = await NotFoundAsync(status, new PublicPageContext(baseUrl, "/"));
         return all;
     }

@@ -80,7 +80,7 @@ public sealed class PublicStatusRefresher : BackgroundService
                 }
                 catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
-                    _logger.LogWarning("The public snapshot was not refreshed; the last one stays in use ({Error})", e.GetType().Name + ": " + e.Message);
+                    _logger.LogWarning("The public snapshot was not refreshed; the last one stays in use ({ErrorType}: {Error})", e.GetType().Name, e.Message);
                 }
             }
         }

@@ -2,6 +2,7 @@ using CrisisComms.Web.Features.Publishing;
 using CrisisComms.Web.Features.Statements;
 using CrisisComms.Web.Infrastructure.Data;
 using CrisisComms.Web.Infrastructure.Options;
+using CrisisComms.Web.Infrastructure.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +13,7 @@ namespace CrisisComms.Web.Features.StatusPage;
 /// them only statements that were published, for a public-facing audience (public, customers,
 /// media) — never drafts, approvals in progress, staff or regulator texts, or private incidents.
 /// </summary>
-public sealed class PublicStatusService(AppDbContext db, IOptions<OrganisationOptions> org, TimeProvider time)
+public sealed class PublicStatusService(AppDbContext db, IOptions<OrganisationOptions> org, TimeProvider time, ILogger<PublicStatusService> logger)
 {
     public static readonly Audience[] PublicAudiences = [Audience.Public, Audience.Customers, Audience.Media];
 
@@ -30,12 +31,28 @@ public sealed class PublicStatusService(AppDbContext db, IOptions<OrganisationOp
                            select new { p.Id, p.StatementId, s.Kind, p.Title, p.Html, p.PublishedAt, s.SupersedesStatementId }).ToList(),
             })
             .ToListAsync(ct);
-        var list = rows.Select(r => new PublicIncident(
-                r.Incident.Id, r.Incident.Slug, r.Incident.Title, r.Incident.Summary, r.Incident.Severity, r.Incident.Status,
-                r.Incident.CreatedAt, r.Incident.UpdatedAt, r.Incident.ResolvedAt, r.Incident.NextUpdateDue,
-                r.Updates.OrderByDescending(u => u.PublishedAt)
-                    .Select(u => new PublicUpdate(u.Id, u.StatementId, u.Kind, u.Title, u.Html, TextOf(u.Html), u.PublishedAt, u.SupersedesStatementId)).ToList()))
-            .OrderByDescending(i => i.LastChange).ToList();
+        var list = new List<PublicIncident>(rows.Count);
+        foreach (var r in rows)
+        {
+            // Stored text may predate the input rules (or come from an import): clean it here, once, for every output.
+            // One row that still cannot be shown is left out and logged; the rest of the page, feeds and snapshot go on.
+            try
+            {
+                list.Add(new PublicIncident(
+                    r.Incident.Id, r.Incident.Slug, UserText.Clean(r.Incident.Title, multiLine: false), UserText.Clean(r.Incident.Summary, multiLine: true),
+                    r.Incident.Severity, r.Incident.Status, r.Incident.CreatedAt, r.Incident.UpdatedAt, r.Incident.ResolvedAt, r.Incident.NextUpdateDue,
+                    r.Updates.OrderByDescending(u => u.PublishedAt).Select(u =>
+                    {
+                        var html = UserText.Clean(u.Html, multiLine: true);
+                        return new PublicUpdate(u.Id, u.StatementId, u.Kind, UserText.Clean(u.Title, multiLine: false), html, TextOf(html), u.PublishedAt, u.SupersedesStatementId);
+                    }).ToList()));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Public incident {IncidentId} ({Slug}) was left out of the public status: its stored text could not be prepared", r.Incident.Id, r.Incident.Slug);
+            }
+        }
+        list = list.OrderByDescending(i => i.LastChange).ToList();
         return new PublicStatus(org.Value.Name, org.Value.TimeZone, time.GetUtcNow(), list);
     }
 
