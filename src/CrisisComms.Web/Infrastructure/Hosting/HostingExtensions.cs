@@ -76,11 +76,9 @@ public sealed class ProductionWarnings(
     {
         if (!environment.IsProduction()) return Task.CompletedTask;
         if (string.IsNullOrWhiteSpace(statusPage.Value.PublicUrl))
-            logger.LogWarning("StatusPage:PublicUrl is not set: links in the feeds, the JSON API and link previews are built from each request's Host header. " +
-                "Set it to the status page's public address, e.g. https://status.example.com");
+            logger.LogWarning("StatusPage:PublicUrl is not set: links in the feeds, the JSON API and link previews are built from each request's Host header. Set it to the status page's public address, e.g. https://status.example.com");
         if (!dataProtection.Value.IsConfigured)
-            logger.LogWarning("DataProtection:CertificatePath is not set: the data-protection keys, which sign sign-in cookies and API tokens, are stored unencrypted in the database. " +
-                "Set DataProtection:CertificatePath (a .pfx with an RSA private key) and DataProtection:CertificatePassword to encrypt them");
+            logger.LogWarning("DataProtection:CertificatePath is not set: the data-protection keys, which sign sign-in cookies and API tokens, are stored unencrypted in the database. Set DataProtection:CertificatePath (a .pfx with an RSA private key) and DataProtection:CertificatePassword to encrypt them");
         return Task.CompletedTask;
     }
 

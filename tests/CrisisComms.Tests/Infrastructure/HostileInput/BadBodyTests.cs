@@ -16,7 +16,7 @@ public sealed class BadBodyTests(HostileApp app) : IClassFixture<HostileApp>
     public sealed record BodyRoute(string Method, string Pattern, string Caller, bool BodyOptional = false)
     {
         public string PathFor(HostileApp.Targets t) => StaffApi.Prefix + Pattern
-            .Replace("{incident}", t.IncidentId).Replace("{statement}", t.StatementId);
+            .Replace("{incident}", t.IncidentId).Replace("{statement}", t.StatementId).Replace("{user}", t.UserId);
 
         public override string ToString() => $"{Method} {Pattern}";
     }
@@ -35,11 +35,13 @@ public sealed class BadBodyTests(HostileApp app) : IClassFixture<HostileApp>
         new("POST", "/statements/{statement}/decisions", "reviewer@demo.local"),
         // An absent body is a withdrawal without a reason: a valid request, so only broken bodies are sent there.
         new("POST", "/statements/{statement}/withdraw", "author@demo.local", BodyOptional: true),
+        new("POST", "/statements/{statement}/discard", "author@demo.local", BodyOptional: true),
         new("POST", "/statements/{statement}/comments", "reviewer@demo.local"),
         new("POST", "/statements/{statement}/schedule", "author@demo.local"),
         new("POST", "/schedule-sequence", "author@demo.local"),
         new("PUT", "/policies/holding-statement", "admin@demo.local"),
         new("POST", "/users", "admin@demo.local"),
+        new("POST", "/users/{user}/password", "admin@demo.local"),
     ];
 
     private static readonly string[] FieldNames =
@@ -164,7 +166,7 @@ public sealed class BadBodyTests(HostileApp app) : IClassFixture<HostileApp>
         var targets = await app.TargetsAsync();
         var before = await app.SavedStateAsync(targets);
         using var client = caller == "anonymous" ? app.CreateRawClient() : await app.CachedClientAsync(caller);
-        var path = StaffApi.Prefix + pattern.Replace("{incident}", targets.IncidentId).Replace("{statement}", targets.StatementId);
+        var path = StaffApi.Prefix + pattern.Replace("{incident}", targets.IncidentId).Replace("{statement}", targets.StatementId).Replace("{user}", targets.UserId);
         json = json.Replace("{statement}", targets.StatementId).Replace("{revision}", targets.RevisionId);
 
         var response = await client.SendAsync(HostileApp.Raw(new HttpMethod(method), path, Utf8(json), "application/json"));

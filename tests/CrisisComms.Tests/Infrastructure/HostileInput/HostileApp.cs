@@ -32,8 +32,8 @@ public sealed class HostileApp : AppFactory
         }
     }
 
-    /// <summary>The incident, its draft statement and that statement's current revision.</summary>
-    public sealed record Targets(string IncidentId, string StatementId, string RevisionId);
+    /// <summary>The incident, its draft statement, that statement's current revision, and a user account (for the admin routes on users).</summary>
+    public sealed record Targets(string IncidentId, string StatementId, string RevisionId, string UserId);
 
     public async Task<Targets> TargetsAsync()
     {
@@ -52,7 +52,12 @@ public sealed class HostileApp : AppFactory
                 new { kind = "holding-statement", audience = "public", title = "We are investigating", body = "About {{ facts.affected_count }} customers." });
             Assert.Equal(HttpStatusCode.Created, statement.StatusCode);
             var created = await statement.Content.ReadFromJsonAsync<JsonElement>();
-            return _targets = new Targets(incidentId, created.GetProperty("id").GetString()!, created.GetProperty("revisionId").GetString()!);
+            using var admin = await ClientForAsync("admin@demo.local");
+            var user = await admin.PostAsJsonAsync("/api/staff/v1/users",
+                new { email = "hostile-target@demo.local", displayName = "Hostile target", password = UserPassword, roles = new[] { "Author" } });
+            Assert.Equal(HttpStatusCode.Created, user.StatusCode);
+            var userId = (await user.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+            return _targets = new Targets(incidentId, created.GetProperty("id").GetString()!, created.GetProperty("revisionId").GetString()!, userId);
         }
         finally
         {

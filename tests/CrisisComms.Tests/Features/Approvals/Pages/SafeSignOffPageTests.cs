@@ -133,11 +133,19 @@ public sealed class SafeSignOffPageTests(AppFactory app) : LivePageContext(app)
         }, Wait);
     }
 
-    private Task<Guid> IncidentAsync(bool isPublic) => AsAsync("author@demo.local", async (sp, author) =>
-        (await sp.GetRequiredService<IncidentService>().CreateAsync(author, new IncidentChanges
-        {
-            Title = Unique("Safe sign-off"), Severity = IncidentSeverity.Minor, IsPublic = isPublic,
-        })).Id);
+    /// <summary>An author opens the incident; making it public is an approver's sign-off (what the public reads goes through sign-off).</summary>
+    private async Task<Guid> IncidentAsync(bool isPublic)
+    {
+        var id = await AsAsync("author@demo.local", async (sp, author) =>
+            (await sp.GetRequiredService<IncidentService>().CreateAsync(author, new IncidentChanges
+            {
+                Title = Unique("Safe sign-off"), Severity = IncidentSeverity.Minor, IsPublic = false,
+            })).Id);
+        if (isPublic)
+            await AsAsync("approver@demo.local", async (sp, approver) =>
+                (await sp.GetRequiredService<IncidentService>().UpdateAsync(approver, id, new IncidentChanges { IsPublic = true })).Id);
+        return id;
+    }
 
     private Task<Fact> FactAsync(Guid incident, string key, string label, string value) => AsAsync("author@demo.local", (sp, author) =>
         sp.GetRequiredService<IncidentService>().SetFactAsync(author, incident, key, label, FactType.Text, value));
