@@ -6,7 +6,7 @@ namespace CrisisComms.Web.Features.Publishing;
 /// <summary>
 /// Wraps the Hangfire dashboard's endpoint so junk never reaches Hangfire, which answers it with a 500: a form body that
 /// cannot be read (broken multipart, bad encoding) is a 400, and paging values (from, count) outside what a page can show
-/// are a 400 instead of an overflow inside Hangfire's storage queries.
+/// are a 400 instead of an overflow inside Hangfire's storage queries; a job id the storage cannot parse is a 404.
 /// </summary>
 internal static class DashboardInputGuard
 {
@@ -29,7 +29,18 @@ internal static class DashboardInputGuard
                     await context.Response.WriteAsync(problem, context.RequestAborted);
                     return;
                 }
-                await inner(context);
+                try
+                {
+                    await inner(context);
+                }
+                catch (Exception e) when (!context.Response.HasStarted && e is FormatException or OverflowException or InvalidCastException or ArgumentException)
+                {
+                    // An address naming a job id the storage cannot even parse (Hangfire.PostgreSql reads ids as numbers): no such job.
+                    context.Response.Clear();
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    context.Response.ContentType = "text/plain; charset=utf-8";
+                    await context.Response.WriteAsync("There is no such job.", context.RequestAborted);
+                }
             };
         });
         return builder;

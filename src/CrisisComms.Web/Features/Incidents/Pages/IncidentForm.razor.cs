@@ -44,7 +44,7 @@ public partial class IncidentForm
     private bool PublicTextLocked => _loadedPublic && !_canSignOff;
 
     /// <summary>An Author without sign-off cannot make an incident public (taking one off the page stays open).</summary>
-    private bool PublishLocked => !_loadedPublic && !_isPublic && !_canSignOff;
+    private bool PublishLocked => (Id is null || _loadedId is not null) && !_loadedPublic && !_isPublic && !_canSignOff; // not while an incident is still loading
 
     private bool Has(string field) => _errors.ContainsKey(field);
     private string For(string field) => _errors.TryGetValue(field, out var m) ? string.Join(" ", m) : "";

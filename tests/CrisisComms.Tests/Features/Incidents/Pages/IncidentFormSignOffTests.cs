@@ -17,12 +17,14 @@ public sealed class IncidentFormSignOffTests(AppFactory app) : LivePageContext(a
     [Fact]
     public async Task An_author_sees_a_public_incidents_title_and_summary_locked_with_the_reason_and_can_still_change_its_status()
     {
-        var incident = await DemoIncidentAsync();
+        // Its own public incident (an author opens it, an approver makes it public), not the shared demo one another test may change.
+        var incident = (await AsAsync("author@demo.local", (sp, author) =>
+            sp.GetRequiredService<IncidentService>().CreateAsync(author, new IncidentChanges { Title = Unique("Runway works"), Severity = IncidentSeverity.Minor }))).Id;
+        await AsAsync("approver@demo.local", (sp, approver) => sp.GetRequiredService<IncidentService>().UpdateAsync(approver, incident, new IncidentChanges { IsPublic = true }));
         await SignInAsync("author@demo.local", StaffRoles.Author);
         var form = Render<IncidentForm>(p => p.Add(x => x.Id, incident));
-        form.WaitForAssertion(() => Assert.NotEmpty(form.FindAll("[data-testid=incident-signoff-note]")), Wait);
-
-        Assert.Contains("only an Approver or Admin can change them", form.Find("[data-testid=incident-signoff-note]").TextContent);
+        // The note is there before the incident loads (about making one public); wait for the loaded incident's own note.
+        form.WaitForAssertion(() => Assert.Contains("only an Approver or Admin can change them", form.Find("[data-testid=incident-signoff-note]").TextContent), Wait);
         Assert.True(form.Find("input[data-testid=incident-title]").HasAttribute("disabled"));
         Assert.True(form.Find("textarea[data-testid=incident-summary]").HasAttribute("disabled"));
         Assert.False(form.Find("button[data-testid=incident-save]").HasAttribute("disabled"));
