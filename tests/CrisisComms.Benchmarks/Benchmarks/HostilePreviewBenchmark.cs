@@ -90,7 +90,9 @@ public sealed class HostilePreviewBenchmark : IBenchmark
         using var loadCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var counts = new LoadCounts();
         var load = Enumerable.Range(0, workers).Select(w => Task.Run(() => WorkerAsync(http, tokens[w % tokens.Count], worstBody, counts, loadCts.Token), ct)).ToList();
-        await Task.Delay(TimeSpan.FromMilliseconds(500), ct); // every worker has a preview in flight
+        // Probing starts once every worker has a preview in flight, so the probes never see an idle server.
+        using (var startTick = new PeriodicTimer(TimeSpan.FromMilliseconds(10)))
+            while (Volatile.Read(ref counts.Sent) < workers && await startTick.WaitForNextTickAsync(ct)) { }
         var busy = await ProbeAsync(http, TimeSpan.FromSeconds(loadSeconds), ct);
         await loadCts.CancelAsync();
         await Task.WhenAll(load);
@@ -128,13 +130,15 @@ public sealed class HostilePreviewBenchmark : IBenchmark
             try
             {
                 using var request = Previewer.Request(token, body);
-                using var response = await http.SendAsync(request, ct);
+                var sending = http.SendAsync(request, ct);
+                Interlocked.Increment(ref counts.Sent);
+                using var response = await sending;
                 if (response.IsSuccessStatusCode) Interlocked.Increment(ref counts.Completed);
                 else if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
                 {
                     if (response.StatusCode == HttpStatusCode.TooManyRequests) Interlocked.Increment(ref counts.RateLimited);
                     else Interlocked.Increment(ref counts.Busy);
-                    await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(250), ct);
+                    await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(250), ct); // the server said when to come back
                 }
                 else Interlocked.Increment(ref counts.Failed);
             }
@@ -149,7 +153,8 @@ public sealed class HostilePreviewBenchmark : IBenchmark
         var home = new List<double>();
         var failures = 0;
         var until = Stopwatch.StartNew();
-        while (until.Elapsed < duration)
+        using var every = new PeriodicTimer(TimeSpan.FromMilliseconds(20)); // the probe rate, not a wait for something
+        while (until.Elapsed < duration && await every.WaitForNextTickAsync(ct))
         {
             foreach (var (path, into) in new[] { ("healthz", healthz), ("", home) })
             {
@@ -159,7 +164,6 @@ public sealed class HostilePreviewBenchmark : IBenchmark
                 into.Add(t.Elapsed.TotalMilliseconds);
                 if (!response.IsSuccessStatusCode) failures++;
             }
-            await Task.Delay(20, ct);
         }
         return new ProbeResult(Distribution.Of(healthz)!, Distribution.Of(home)!, failures);
     }
@@ -193,7 +197,7 @@ public sealed class HostilePreviewBenchmark : IBenchmark
                 var ms = t.Elapsed.TotalMilliseconds;
                 if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
                 {
-                    await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(300), ct);
+                    await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(300), ct); // the server said when to come back
                     continue;
                 }
                 if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge) return (false, ms);
@@ -210,6 +214,7 @@ public sealed record ProbeResult(Distribution Healthz, Distribution Home, int Fa
 
 public sealed class LoadCounts
 {
+    public int Sent;
     public int Completed;
     public int RateLimited;
     public int Busy;

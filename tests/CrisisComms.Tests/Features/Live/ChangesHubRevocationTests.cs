@@ -176,7 +176,13 @@ public sealed class ChangesHubPeriodicRevalidationTests : IDisposable
         });
 
         await listener.Closed.WaitAsync(TimeSpan.FromSeconds(5));
-        await Task.Delay(TimeSpan.FromSeconds(1.5)); // one more sweep: the valid connection stays
+        // One more sweep, run here rather than waited for: the valid connection stays and still hears what happens next.
+        await _app.Services.GetRequiredService<StaffHubConnections>().RecheckAllAsync();
+        using var author = await _app.ClientForAsync("author@demo.local");
+        var created = await author.PostAsJsonAsync("/api/staff/v1/incidents",
+            new { title = "After the sweep", summary = "Checking who hears about it.", severity = "minor", status = "investigating", isPublic = false });
+        var incident = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        await bystander.WaitForAsync(e => e.EntityId == incident, "the valid connection still receiving incidents after a sweep");
         Assert.Equal(HubConnectionState.Connected, bystander.Hub.State);
     }
 

@@ -1,3 +1,4 @@
+using CrisisComms.Tests.Infrastructure;
 using CrisisComms.Web.Features.Statements;
 using CrisisComms.Web.Infrastructure.Api;
 
@@ -32,18 +33,22 @@ public sealed class RenderGateTests
     public async Task Renders_never_run_more_at_once_than_the_gate_allows()
     {
         using var gate = Gate(concurrent: 2, queueMs: 30_000);
+        using var release = new ManualResetEventSlim();
         var running = 0;
         var most = 0;
-        await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => gate.RunAsync(() =>
+        var renders = Enumerable.Range(0, 12).Select(_ => gate.RunAsync(() =>
         {
-            var now = Interlocked.Increment(ref running);
-            InterlockedMax(ref most, now);
-            Thread.Sleep(20);
+            InterlockedMax(ref most, Interlocked.Increment(ref running));
+            release.Wait(TimeSpan.FromSeconds(30)); // held until the test has seen the gate full
             Interlocked.Decrement(ref running);
             return 0;
-        })));
+        })).ToList();
 
-        Assert.InRange(most, 1, 2);
+        await Poll.UntilAsync(() => Volatile.Read(ref running) == 2 ? "full" : null, TimeSpan.FromSeconds(10), "two renders running at once");
+        release.Set();
+        await Task.WhenAll(renders);
+
+        Assert.Equal(2, most);
     }
 
     [Fact]

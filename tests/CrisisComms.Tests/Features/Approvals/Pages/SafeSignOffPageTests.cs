@@ -108,7 +108,7 @@ public sealed class SafeSignOffPageTests(AppFactory app) : LivePageContext(app)
 
         await panel.InvokeAsync(() => panel.Find("button[data-testid=confirm-publish-now]").ClickAsync(new()));
 
-        Assert.Equal(StatementState.Published, await PollAsync(() => StateAsync(id), s => s == StatementState.Published));
+        Assert.Equal(StatementState.Published, await Poll.ReadUntilAsync(() => StateAsync(id), s => s == StatementState.Published, Wait));
     }
 
     [Fact]
@@ -156,16 +156,4 @@ public sealed class SafeSignOffPageTests(AppFactory app) : LivePageContext(app)
 
     private Task<StatementState> StateAsync(Guid id) => App.WithScopeAsync(sp =>
         sp.GetRequiredService<AppDbContext>().Statements.AsNoTracking().Where(s => s.Id == id).Select(s => s.State).SingleAsync());
-
-    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || clock.Elapsed > Wait) return value;
-            await tick.WaitForNextTickAsync();
-        }
-    }
 }

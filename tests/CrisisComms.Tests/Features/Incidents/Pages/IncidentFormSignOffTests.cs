@@ -48,9 +48,8 @@ public sealed class IncidentFormSignOffTests(AppFactory app) : LivePageContext(a
         Assert.False(await IsPublicAsync(incident), "nothing is saved before the approver confirms");
 
         await form.InvokeAsync(() => form.Find("button[data-testid=incident-confirm-save]").ClickAsync(new()));
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!await IsPublicAsync(incident) && waited.Elapsed < Wait) await Task.Delay(50); // the save runs on the renderer
-        Assert.True(await IsPublicAsync(incident), $"the incident should be public after the approver confirmed; the form says: {form.FindAll("[data-testid=incident-error]").FirstOrDefault()?.TextContent}");
+        // The save runs on the renderer: wait for it to land.
+        Assert.True(await Poll.ReadUntilAsync(() => IsPublicAsync(incident), saved => saved, Wait), $"the incident should be public after the approver confirmed; the form says: {form.FindAll("[data-testid=incident-error]").FirstOrDefault()?.TextContent}");
     }
 
     private Task<bool> IsPublicAsync(Guid id) => App.WithScopeAsync(sp =>
