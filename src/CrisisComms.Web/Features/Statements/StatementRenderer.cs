@@ -53,11 +53,7 @@ public sealed partial class StatementRenderer
         var used = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var problems = new List<RenderProblem>();
         // Sizes first, so nothing larger than the budget is ever scanned or parsed.
-        if (titleSource.Length > StatementRevision.TitleMaxLength)
-            problems.Add(new RenderProblem("title", null, $"The title is {titleSource.Length:N0} characters; the limit is {StatementRevision.TitleMaxLength}.", 413));
-        var bytes = Encoding.UTF8.GetByteCount(bodySource);
-        if (bytes > StatementRevision.BodyMaxBytes)
-            problems.Add(new RenderProblem("body", null, $"The text is {bytes / 1024.0:0.#} KB; the limit is {StatementRevision.BodyMaxBytes / 1024} KB.", 413));
+        problems.AddRange(SizeProblems(titleSource, bodySource));
         if (problems.Count > 0) return new RenderOutcome(null, problems);
 
         var title = RenderLiquid("title", titleSource, model, used, problems)?.Trim();
@@ -71,6 +67,16 @@ public sealed partial class StatementRenderer
                 $"The text took {clock.Elapsed.TotalSeconds:0.#} s to render; the limit is {TextBudget.RenderTime.TotalSeconds:0.#} s. Simplify it (fewer loops, links or table cells) or split it.", 400)]);
         var safeTitle = title.ReplaceLineEndings(" ");
         return new RenderOutcome(new RenderedStatement(safeTitle, markdown, html, Hash(safeTitle, html), used), []);
+    }
+
+    /// <summary>The title's and body's size budgets (413): checked before anything else looks at the text.</summary>
+    public static IEnumerable<RenderProblem> SizeProblems(string titleSource, string bodySource)
+    {
+        if (titleSource.Length > StatementRevision.TitleMaxLength)
+            yield return new RenderProblem("title", null, $"The title is {titleSource.Length:N0} characters; the limit is {StatementRevision.TitleMaxLength}.", 413);
+        var bytes = Encoding.UTF8.GetByteCount(bodySource);
+        if (bytes > StatementRevision.BodyMaxBytes)
+            yield return new RenderProblem("body", null, $"The text is {bytes / 1024.0:0.#} KB; the limit is {StatementRevision.BodyMaxBytes / 1024} KB. Nothing was saved.", 413);
     }
 
     /// <summary>

@@ -377,19 +377,12 @@ public sealed class StatementService(
         var errors = new Dictionary<string, string[]>();
         titleSource = (titleSource ?? "").Trim();
         body ??= "";
+        // The renderer's size budgets first (413), so nothing larger is scanned; then what is wrong with the text (400).
+        ThrowIfOverBudget(StatementRenderer.SizeProblems(titleSource, body).ToList());
         if (titleSource.Length == 0) errors["title"] = ["Title is required."];
-        else if (titleSource.Length > StatementRevision.TitleMaxLength) errors["title"] = [$"The title is {titleSource.Length:N0} characters; the limit is {StatementRevision.TitleMaxLength}."];
         else UserText.Check(errors, "title", "Title", titleSource, multiLine: false);
         UserText.Check(errors, "body", "The text", body, multiLine: true);
-        var bytes = Encoding.UTF8.GetByteCount(body);
-        if (bytes > StatementRevision.BodyMaxBytes) errors["body"] = [$"The text is {bytes / 1024.0:0.#} KB; the limit is {StatementRevision.BodyMaxBytes / 1024} KB. Nothing was saved."];
-        if (errors.Count > 0)
-            throw new AppValidationException(errors)
-            {
-                // 413 when a size budget is what was exceeded; anything else wrong with the text is 400.
-                Status = titleSource.Length > StatementRevision.TitleMaxLength || bytes > StatementRevision.BodyMaxBytes
-                    ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
-            };
+        if (errors.Count > 0) throw new AppValidationException(errors);
 
         var outcome = await renderGate.RunAsync(() => renderer.Render(titleSource, body, model));
         ThrowIfOverBudget(outcome.Problems);
